@@ -46,7 +46,6 @@ export function createLogger(opts: LoggerOptions): Logger {
     level: opts.level,
     levels: { error: 0, warn: 1, info: 2, debug: 3 },
     format: winston.format.combine(winston.format.timestamp(), pretty ? prettyLine : jsonLine),
-    defaultMeta: { component: 'daemon' },
     transports: [new winston.transports.Stream({ stream })],
     exitOnError: false,
   });

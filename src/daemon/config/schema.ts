@@ -13,6 +13,8 @@ const host = z
   .min(1)
   .regex(/^[0-9A-Za-z.:_-]+$/, 'must be an IP address or host name');
 const port = z.number().int().min(1).max(65535);
+/** Like `port`, but 0 asks the kernel for a free port (tests run several daemons at once). */
+const portOrAny = z.number().int().min(0).max(65535);
 
 export const logLevels = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -23,7 +25,9 @@ const logSchema = z
     format: z
       .enum(['auto', 'json', 'pretty'])
       .default('auto')
-      .describe('`json` lines, human-readable `pretty`, or `auto`: pretty when stdout is a TTY, JSON otherwise.'),
+      .describe(
+        '`json` lines, human-readable `pretty`, or `auto`: pretty when stdout is a TTY, JSON otherwise.',
+      ),
   })
   .prefault({})
   .describe('Logging (JSON lines to stdout).');
@@ -31,7 +35,7 @@ const logSchema = z
 const httpSchema = z
   .strictObject({
     host: host.default('127.0.0.1').describe('Address of the HTTP API and ops endpoints.'),
-    port: port.default(8080).describe('TCP port of the HTTP API and ops endpoints.'),
+    port: portOrAny.default(8080).describe('TCP port of the HTTP API and ops endpoints (0: any free port).'),
     maxConnections: z
       .number()
       .int()
@@ -48,7 +52,9 @@ const sipSchema = z
     host: host.default('127.0.0.1').describe('Address the trunk-facing SIP listeners bind to.'),
     udpPort: port.default(5060).describe('SIP over UDP.'),
     tcpPort: port.default(5060).describe('SIP over TCP.'),
-    tlsPort: port.default(5061).describe('SIP over TLS (listens only when `sip.tls.cert` and `sip.tls.key` are set).'),
+    tlsPort: port
+      .default(5061)
+      .describe('SIP over TLS (listens only when `sip.tls.cert` and `sip.tls.key` are set).'),
     tls: z
       .strictObject({
         cert: z.string().min(1).optional().describe('PEM certificate chain file for SIP over TLS.'),
