@@ -36,12 +36,14 @@ function setup(graceSeconds: number, services: Service[]) {
 
 function slowService(drainMs: number): Service & { stopped: boolean } {
   let up = false;
+  let timer: NodeJS.Timeout | undefined;
   return {
     name: 'slow',
     stopped: false,
     start: async () => void (up = true),
-    drain: () => new Promise((r) => setTimeout(r, drainMs)),
+    drain: () => new Promise((r) => (timer = setTimeout(r, drainMs))),
     async stop() {
+      clearTimeout(timer);
       up = false;
       this.stopped = true;
     },
