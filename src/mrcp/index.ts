@@ -1,0 +1,5 @@
+/**
+ * MRCPv2 layer (RFC 6787): message codec, NLSML, resource state machines and the engine plugin
+ * interface. Pure and sans-IO so far; the networked server and client build on this face.
+ */
+export * from './codec/index.js';
