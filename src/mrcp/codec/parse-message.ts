@@ -4,7 +4,7 @@
  */
 import { parseError, type MrcpParseError } from './errors.js';
 import type { HeaderField, MrcpMessage } from './message.js';
-import { isRequestState, MRCP_VERSION } from './tables.js';
+import { isEventName, isMethod, isRequestState, MRCP_VERSION } from './tables.js';
 
 export interface StartLine {
   kind: 'request' | 'response' | 'event';
@@ -21,9 +21,30 @@ export interface StartLine {
 export type StartLineResult = { ok: true; line: StartLine } | { ok: false; error: MrcpParseError };
 
 const NAME = /^[A-Z][A-Z0-9-]*$/;
-const DIGITS = /^\d+$/;
 const VERSION = /^MRCP\/\d+\.\d+$/;
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
+
+/** RFC 7230 tchar, the characters of a header field name. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TCHAR[c.charCodeAt(0)] = 1;
+
+function isFieldName(s: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return end > 0;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /**
  * Parses `MRCP/2.0 <len> ...` (without CRLF). The length is read first so that a message with a
@@ -32,13 +53,13 @@ const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export function parseStartLine(text: string, maxLength: number): StartLineResult {
   const t = text.split(' ');
   const fail = (e: MrcpParseError): StartLineResult => ({ ok: false, error: e });
-  if (t.length < 4 || t.length > 5 || !VERSION.test(t[0] as string)) {
+  if (t.length < 4 || t.length > 5 || (t[0] !== MRCP_VERSION && !VERSION.test(t[0] as string))) {
     return fail(
       parseError('bad-start-line', `not an MRCPv2 start line: ${JSON.stringify(text.slice(0, 64))}`),
     );
   }
   const lenText = t[1] as string;
-  if (!DIGITS.test(lenText) || lenText.length > 19)
+  if (!isDigits(lenText) || lenText.length > 19)
     return fail(parseError('bad-message-length', 'message-length is not 1*19DIGIT'));
   const length = lenText.length > 15 ? Number.MAX_SAFE_INTEGER : Number(lenText);
   const version = t[0] as string;
@@ -47,13 +68,14 @@ export function parseStartLine(text: string, maxLength: number): StartLineResult
   if (t.length === 4) {
     // request-line = mrcp-version SP message-length SP method-name SP request-id
     line = { kind: 'request', version, length, requestId: NaN, method: third };
-    if (!NAME.test(third)) return fail(parseError('bad-start-line', 'method-name is not a token'));
+    if (!isMethod(third) && !NAME.test(third))
+      return fail(parseError('bad-start-line', 'method-name is not a token'));
     line.requestId = readId(t[3] as string);
-  } else if (DIGITS.test(third)) {
+  } else if (isDigits(third)) {
     // response-line = mrcp-version SP message-length SP request-id SP status-code SP request-state
     line = { kind: 'response', version, length, requestId: readId(third), requestState: t[4] as string };
     const sc = t[3] as string;
-    line.statusCode = /^\d{3}$/.test(sc) ? Number(sc) : NaN;
+    line.statusCode = sc.length === 3 && isDigits(sc) ? Number(sc) : NaN;
   } else {
     // event-line = mrcp-version SP message-length SP event-name SP request-id SP request-state
     line = {
@@ -64,7 +86,8 @@ export function parseStartLine(text: string, maxLength: number): StartLineResult
       event: third,
       requestState: t[4] as string,
     };
-    if (!NAME.test(third)) return fail(parseError('bad-start-line', 'event-name is not a token'));
+    if (!isEventName(third) && !NAME.test(third))
+      return fail(parseError('bad-start-line', 'event-name is not a token'));
   }
   if (length > maxLength)
     return fail(
@@ -81,7 +104,9 @@ export function parseStartLine(text: string, maxLength: number): StartLineResult
 }
 
 function readId(s: string): number {
-  return /^\d{1,10}$/.test(s) && Number(s) <= 4294967295 ? Number(s) : NaN;
+  if (s.length > 10 || !isDigits(s)) return NaN;
+  const n = Number(s);
+  return n <= 4294967295 ? n : NaN;
 }
 
 function withLine(e: MrcpParseError, line: StartLine): MrcpParseError {
@@ -106,14 +131,20 @@ export function parseFramed(
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
   const fail = (e: MrcpParseError): MessageResult => ({ ok: false, error: withLine(e, line) });
   // The header section ends at the first empty line; with no headers that is right after the start line.
-  const end = b.indexOf('\r\n\r\n', lineEnd);
+  const end = b.indexOf(HEADER_END, lineEnd);
   if (end < 0) return fail(parseError('missing-header-end', 'no empty line ends the header section'));
   const headers: HeaderField[] = [];
+  let declared: string | undefined;
   if (end > lineEnd) {
     const block = b.toString('utf8', lineEnd + 2, end);
-    const lines = block.split('\r\n');
-    for (const l of lines) {
-      if (l.length > 0 && (l[0] === ' ' || l[0] === '\t')) {
+    let pos = 0;
+    while (pos <= block.length) {
+      let eol = block.indexOf('\r\n', pos);
+      if (eol < 0) eol = block.length;
+      const l = block.slice(pos, eol);
+      pos = eol + 2;
+      const first = l.charCodeAt(0);
+      if (first === 32 || first === 9) {
         // obs-fold continuation (§15 LWS): belongs to the previous field.
         const prev = headers[headers.length - 1];
         if (!prev) return fail(parseError('bad-header', 'continuation line before any header'));
@@ -127,22 +158,23 @@ export function parseFramed(
         return fail(
           parseError('bad-header', `header line without a name: ${JSON.stringify(l.slice(0, 40))}`),
         );
-      const name = l.slice(0, colon);
-      if (!FIELD_NAME.test(name))
-        return fail(parseError('bad-header', `bad header name ${JSON.stringify(name.slice(0, 40))}`));
+      if (!isFieldName(l, colon)) {
+        return fail(
+          parseError('bad-header', `bad header name ${JSON.stringify(l.slice(0, Math.min(colon, 40)))}`),
+        );
+      }
       if (headers.length >= maxHeaders)
         return fail(parseError('too-many-headers', `more than ${maxHeaders} headers`));
+      const name = l.slice(0, colon);
       const rawText = l.slice(colon + 1);
       const value = rawText.trim();
       const field: HeaderField = { name, value };
       if (rawText.length !== value.length + 1 || rawText.charCodeAt(0) !== 32) field.raw = rawText;
       headers.push(field);
+      if (colon === 14 && name.toLowerCase() === 'content-length') declared = value;
     }
   }
   const body = b.subarray(end + 4);
-  let declared: string | undefined;
-  for (const h of headers)
-    if (h.name.length === 14 && h.name.toLowerCase() === 'content-length') declared = h.value;
   if (
     declared !== undefined
       ? !/^\d{1,19}$/.test(declared) || Number(declared) !== body.length

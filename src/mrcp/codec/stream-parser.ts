@@ -39,6 +39,7 @@ export interface StreamParserStats {
 }
 
 const PREFIX = Buffer.from('MRCP/', 'latin1');
+const CRLF = Buffer.from('\r\n', 'latin1');
 
 export class MrcpStreamParser {
   readonly stats: StreamParserStats = { bytes: 0, messages: 0, errors: 0, skippedBytes: 0 };
@@ -125,11 +126,13 @@ export class MrcpStreamParser {
   private step(buf: Buffer, items: StreamItem[]): 'next' | 'more' | 'dead' {
     // Reject garbage as soon as the first octets disagree with "MRCP/".
     const pre = Math.min(PREFIX.length, buf.length);
-    if (buf.compare(PREFIX, 0, pre, 0, pre) !== 0) {
+    let same = true;
+    for (let i = 0; i < pre; i++) if (buf[i] !== PREFIX[i]) same = false;
+    if (!same) {
       return this.fatal(items, parseError('bad-start-line', 'stream does not start with "MRCP/"'));
     }
-    const limit = Math.min(buf.length, this.maxStartLine + 2);
-    const cr = buf.subarray(0, limit).indexOf('\r\n');
+    let cr = buf.indexOf(CRLF);
+    if (cr > this.maxStartLine) cr = -1;
     if (cr < 0) {
       if (buf.length >= this.maxStartLine + 2) {
         return this.fatal(
