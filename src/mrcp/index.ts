@@ -3,3 +3,4 @@
  * interface. Pure and sans-IO so far; the networked server and client build on this face.
  */
 export * from './codec/index.js';
+export * from './nlsml/index.js';
