@@ -4,3 +4,5 @@
  */
 export * from './codec/index.js';
 export * from './nlsml/index.js';
+export * from './engines/index.js';
+export * from './server/index.js';
