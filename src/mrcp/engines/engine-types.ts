@@ -61,10 +61,20 @@ export interface SynthOutput {
   fail(cause: SynthFailure, reason?: string): void;
 }
 
+export interface SynthControl {
+  restart?: boolean;
+  jump?: string;
+  playedSamples: number;
+}
+
 export interface SynthTask {
   cancel(): void;
-  /** CONTROL (§8.8): restart from the beginning and/or jump; false when not supported. */
-  control?(c: { restart?: boolean; jump?: string }): boolean;
+  /**
+   * CONTROL (§8.8): restart from the beginning and/or jump (Jump-Size) from `playedSamples`, the
+   * playout position (the engine may have written ahead of it). On true the machine has dropped
+   * the queued audio and the engine writes from the new position; false when not supported.
+   */
+  control?(c: SynthControl): boolean;
 }
 
 export interface SynthesizerEngine {

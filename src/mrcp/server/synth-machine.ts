@@ -310,7 +310,7 @@ export class SynthMachine implements ResourceMachine {
     const restart = headerOr(req.headers, 'Speak-Restart', false);
     const jump = getHeader(req.headers, 'Jump-Size');
     if (restart || jump.present) {
-      const c: { restart?: boolean; jump?: string } = {};
+      const c: SynthControl = { playedSamples: a.audio.played };
       if (restart) c.restart = true;
       if (jump.present && jump.ok) c.jump = jump.value;
       let done = false;
@@ -326,9 +326,12 @@ export class SynthMachine implements ResourceMachine {
             value: restart ? 'true' : jump.present && jump.ok ? jump.value : '',
           },
         ]);
-      // Audio already queued belongs to the old position.
+      // Audio already queued belongs to the old position; the engine writes anew (§8.8).
       a.audio.clear();
       a.markers.length = 0;
+      a.ended = false;
+      a.drain = undefined;
+      this.armWatchdog(a);
     }
     reply(200, 'COMPLETE', [formatHeader('Active-Request-Id-List', [a.requestId])]);
   }

@@ -127,7 +127,11 @@ export class DtmfMatcher {
     const stack = [...set];
     while (stack.length) {
       const s = stack.pop() as number;
-      for (const t of this.nfa.eps[s]!) if (!set.has(t)) (set.add(t), stack.push(t));
+      for (const t of this.nfa.eps[s]!) {
+        if (set.has(t)) continue;
+        set.add(t);
+        stack.push(t);
+      }
     }
     return set;
   }

@@ -102,8 +102,8 @@ export function createToneSynthesizer(opts: ToneSynthOptions = {}): SynthesizerE
           cancelled = true;
         },
         control: (c) => {
-          if (done || cancelled) return false;
-          let target = pos;
+          if (cancelled) return false;
+          let target = Math.min(total, c.playedSamples);
           if (c.restart) target = 0;
           if (c.jump !== undefined) {
             const m = /^([+-]?\d+)\s*(second|seconds|s)$/i.exec(c.jump.trim());
@@ -113,6 +113,11 @@ export function createToneSynthesizer(opts: ToneSynthOptions = {}): SynthesizerE
           pos = target;
           nextMark = marks.findIndex((mk) => mk.at >= pos);
           if (nextMark < 0) nextMark = marks.length;
+          // The machine drops what was queued; write from the new position once control returns.
+          const wasDone = done;
+          done = false;
+          if (wasDone) queueMicrotask(pump);
+          else queueMicrotask(() => out.onDrain(pump));
           return true;
         },
       };
