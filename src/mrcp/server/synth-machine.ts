@@ -20,6 +20,7 @@ import {
   type SynthFailure,
   type SynthOutput,
   type SynthTask,
+  type SynthControl,
 } from '../engines/engine-types.js';
 import { AudioQueue, ntpTimestamp } from './audio-queue.js';
 import { TimerSlots } from './clock.js';
