@@ -326,24 +326,25 @@ export class RecognizerMachine implements ResourceMachine {
     rec.inputStarted = true;
     this.timers.clear('no-input');
     const t = ms(rec.job.params, 'Recognition-Timeout', 10000);
-    if (t > 0) this.timers.set('recognition', t, () => this.finish(rec, 'maxtime'));
+    if (t > 0) this.timers.set('recognition', t, () => this.maxTime(rec));
     this.ctx.event('START-OF-INPUT', rec.requestId, 'IN-PROGRESS', [{ name: 'Input-Type', value: mode }]);
     this.ctx.inputStarted();
+  }
+
+  /** Recognition-Timeout: a result already being computed now counts as reached at max time. */
+  private maxTime(rec: Recognition): void {
+    if (rec.finishing) rec.finishing = 'maxtime';
+    else this.finish(rec, 'maxtime');
   }
 
   /** Input is over: ask the engine for its final outcome, within the engine deadline. */
   private finish(rec: Recognition, reason: FinishReason): void {
     if (this.active !== rec || !rec.task || rec.finishing) return;
     rec.finishing = reason;
-    for (const t of [
-      'no-input',
-      'recognition',
-      'speech-complete',
-      'speech-incomplete',
-      'interdigit',
-      'term',
-    ] as const)
+    // In hotword mode a non-match resumes listening, so the recognition timer keeps running.
+    for (const t of ['no-input', 'speech-complete', 'speech-incomplete', 'interdigit', 'term'] as const)
       this.timers.clear(t);
+    if (!rec.job.hotword) this.timers.clear('recognition');
     this.timers.set('engine', this.ctx.limits.engineTimeoutMs, () => {
       this.ctx.counters.engineFailures++;
       this.complete(rec, { cause: 'recognizer-error' }, undefined, 'recognizer gave no result in time');
