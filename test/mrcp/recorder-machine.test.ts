@@ -149,5 +149,9 @@ describe('recorder machine', () => {
     ]);
     h.session.close();
     assert.equal(h.clock.pending, 0);
+    const none = harness([], ['recorder']);
+    none.send('recorder', 'RECORD');
+    await settle();
+    assert.deepEqual(briefs(none.take()), ['res 1 421 COMPLETE'], 'no engine: resource-specific failure');
   });
 });

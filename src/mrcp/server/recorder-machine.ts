@@ -100,7 +100,9 @@ export class RecorderMachine implements ResourceMachine {
         { name: 'Completion-Cause', value: formatCause('recorder', cause) },
         { name: 'Completion-Reason', value: reason.slice(0, 200) },
       ]);
-    if (!engine) return fail('error', 'no recorder engine');
+    // No engine at all is a failure of this server's resource, not of the request (§5.4: 421-499).
+    if (!engine)
+      return reply(421, 'COMPLETE', [{ name: 'Completion-Reason', value: 'no recorder engine configured' }]);
     const rawUri = headerOr(params, 'Record-URI', '');
     const job: RecordJob = {
       channelId: this.ctx.channelId,
