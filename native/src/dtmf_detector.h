@@ -1,0 +1,65 @@
+// DTMF detection on 8 or 16 kHz streams, with state across frames.
+//
+// Every 10 ms the detector analyses the last 20 ms through a Hann window: the DFT at each of the
+// eight Q.23 frequencies gives each tone's level, and the phase advance of that DFT between two
+// windows 5 ms apart gives each tone's actual frequency. A window holds a key when the strongest
+// row and column tones each are loud enough, within the frequency tolerance, within the twist
+// limits, and carry most of the window's power. A key is reported once, after four such windows
+// in a row (tones of 40 ms and more); it ends after two windows without it (gaps of 40 ms).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace vg {
+namespace dtmf {
+
+struct DetectorLimits {
+  double min_tone_dbov = -42.0;       // each tone's level (about -36 dBm0)
+  double max_normal_twist_db = 8.5;   // high group louder than low group
+  double max_reverse_twist_db = 4.5;  // low group louder than high group
+  double max_freq_dev = 0.025;        // relative deviation; Q.24: accept 1.5 %, reject 3.5 %
+  double min_tone_share = 0.75;       // fraction of the window's power in the two tones
+};
+
+class Detector {
+ public:
+  static constexpr int kOnWindows = 4;
+  static constexpr int kOffWindows = 2;
+
+  Detector(int sample_rate, const DetectorLimits& limits);
+  // Consumes n samples; appends each newly detected key to `keys` (at most `max_keys`), returns count.
+  size_t Process(const int16_t* x, size_t n, char* keys, size_t max_keys);
+  void Reset();
+
+  // Analysis of the most recent window, for tests and diagnostics.
+  struct Window {
+    char key;  // 0 when the window holds no key
+    double row_dbov, col_dbov, total_dbov;
+    double row_dev, col_dev;  // relative frequency deviation of the strongest tones
+    int row, col;
+  };
+  const Window& last_window() const { return last_; }
+
+ private:
+  char Analyse();
+
+  int rate_;
+  DetectorLimits lim_;
+  size_t win_, lag_, hop_;        // window length, phase-estimate lag, hop (samples)
+  std::vector<float> cos_tab_, sin_tab_;  // Hann-windowed basis, 8 x win_
+  std::vector<float> window_;     // Hann window
+  double win_sum_ = 0, win_sq_sum_ = 0;
+  std::vector<float> buf_;        // the last win_ + lag_ samples
+  size_t since_hop_ = 0;          // samples since the last analysis
+  size_t seen_ = 0;               // samples consumed (saturating at buffer length)
+  // Key state: candidate run while idle, then the reported key until it stops.
+  char cand_ = 0;
+  int cand_run_ = 0;
+  char current_ = 0;
+  int off_run_ = 0;
+  Window last_{};
+};
+
+}  // namespace dtmf
+}  // namespace vg
