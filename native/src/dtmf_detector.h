@@ -4,8 +4,10 @@
 // eight Q.23 frequencies gives each tone's level, and the phase advance of that DFT between two
 // windows 5 ms apart gives each tone's actual frequency. A window holds a key when the strongest
 // row and column tones each are loud enough, within the frequency tolerance, within the twist
-// limits, and carry most of the window's power. A key is reported once, after four such windows
-// in a row (tones of 40 ms and more); it ends after two windows without it (gaps of 40 ms).
+// limits, and carry most of the window's power (a window only partly filled by a tone fails this).
+// A key is reported once, after two such windows in a row: a tone of 40 ms always fills two
+// windows, one of 20 ms never does. It ends after four windows without it: a gap of 40 ms always
+// spoils four windows, a 10 ms drop-out at most three.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -24,8 +26,8 @@ struct DetectorLimits {
 
 class Detector {
  public:
-  static constexpr int kOnWindows = 4;
-  static constexpr int kOffWindows = 2;
+  static constexpr int kOnWindows = 2;
+  static constexpr int kOffWindows = 4;
 
   Detector(int sample_rate, const DetectorLimits& limits);
   // Consumes n samples; appends each newly detected key to `keys` (at most `max_keys`), returns count.
