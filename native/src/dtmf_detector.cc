@@ -143,12 +143,17 @@ size_t Detector::Process(const int16_t* x, size_t n, char* keys, size_t max_keys
     const char key = Analyse();
     // Key state machine: idle (counting a candidate) or in a reported key (counting misses).
     if (current_ == 0) {
-      if (key != 0 && key == cand_) {
+      // Real tones hold their frequencies; speech harmonics glide (a talk-off guard).
+      const bool steady = std::fabs(last_.row_dev - cand_row_dev_) <= lim_.max_dev_step &&
+                          std::fabs(last_.col_dev - cand_col_dev_) <= lim_.max_dev_step;
+      if (key != 0 && key == cand_ && steady) {
         cand_run_++;
       } else {
         cand_ = key;
         cand_run_ = key != 0 ? 1 : 0;
       }
+      cand_row_dev_ = last_.row_dev;
+      cand_col_dev_ = last_.col_dev;
       if (cand_run_ >= kOnWindows) {
         current_ = cand_;
         off_run_ = 0;

@@ -1,9 +1,10 @@
 /**
  * In-band DTMF detection on 8 or 16 kHz streams, with state across frames (see
  * native/src/dtmf_detector.h for the method). Accepts ±1.5 % frequency deviation and rejects
- * ±3.5 % (limit 2.5 %), twist up to 8 dB normal / 4 dB reverse (limits 8.5 / 4.5 dB), each tone
- * from -42 dBov (about -36 dBm0); reports a key once per press, after 20-30 ms of a tone of 40 ms
- * or more; a 40 ms gap separates presses, a 10 ms drop-out does not.
+ * ±3.5 % (limit 2 %), twist up to 8 dB normal / 4 dB reverse (limits 8.5 / 4.5 dB), each tone
+ * from -42 dBov (about -36 dBm0), the two tones holding at least 85 % of the power; reports a key
+ * once per press, 20-30 ms into a tone of 40 ms or more (20 ms tones are ignored); a 40 ms gap
+ * separates presses, a 10 ms drop-out does not.
  */
 import { checkInt16, checkOneOf, checkOptions, CodecClosedError } from './check.js';
 import { DTMF_SAMPLE_RATES, type DtmfSampleRate } from './dtmf-generator.js';
