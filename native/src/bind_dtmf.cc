@@ -20,7 +20,7 @@ namespace {
 
 bool GetDtmfRate(const Napi::CallbackInfo& info, const char* fn, int* rate) {
   int64_t r = 0;
-  if (!GetInt(info, 0, fn, "sampleRate", 8000, 16000, &r)) return false;
+  if (!GetInt(info, 0, fn, "sampleRate", 1, 1000000, &r)) return false;
   if (r != 8000 && r != 16000) {
     ThrowRange(info.Env(), std::string(fn) + ": sampleRate must be 8000 or 16000");
     return false;
@@ -61,14 +61,14 @@ class GeneratorWrap : public Napi::ObjectWrap<GeneratorWrap> {
       ThrowType(env, "DtmfGenerator.queue: keys must be a string");
       return env.Undefined();
     }
-    char buf[dtmf::Generator::kMaxQueue + 1];
     size_t len = 0;
-    // Reads at most kMaxQueue bytes; a longer string cannot fit the queue anyway.
-    napi_get_value_string_latin1(env, info[0], buf, sizeof(buf), &len);
+    napi_get_value_string_latin1(env, info[0], nullptr, 0, &len);  // length only
     if (len > dtmf::Generator::kMaxQueue) {
       ThrowRange(env, "DtmfGenerator.queue: at most 256 keys may be queued");
       return env.Undefined();
     }
+    char buf[dtmf::Generator::kMaxQueue + 1];
+    napi_get_value_string_latin1(env, info[0], buf, sizeof(buf), &len);
     return Napi::Boolean::New(env, g->Queue(buf, len));
   }
   Napi::Value Generate(const Napi::CallbackInfo& info) {

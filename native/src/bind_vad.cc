@@ -1,4 +1,5 @@
-// N-API face of the VAD: class Vad(sampleRate, thresholdDbov, marginDb, onsetMs, hangoverMs) {
+// N-API face of the VAD: class Vad(sampleRate, thresholdDbov, marginDb, onsetMs, hangoverMs,
+// floorRiseDbPerS) {
 // process(src: Int16Array): number (state: 0 silence, 1 onset, 2 speech, 3 hangover),
 // energyDbov(), noiseFloorDbov(), reset(), close() }.
 #include <napi.h>
@@ -35,6 +36,7 @@ class VadWrap : public Napi::ObjectWrap<VadWrap> {
     if (!GetNumber(info, 2, fn, "marginDb", 0, 60, &o.margin_db)) return;
     if (!GetInt(info, 3, fn, "onsetMs", 0, 5000, &onset)) return;
     if (!GetInt(info, 4, fn, "hangoverMs", 0, 10000, &hang)) return;
+    if (!GetNumber(info, 5, fn, "floorRiseDbPerS", 0, 100, &o.floor_rise_db_per_s)) return;
     o.sample_rate = static_cast<int>(rate);
     o.onset_ms = static_cast<int>(onset);
     o.hangover_ms = static_cast<int>(hang);

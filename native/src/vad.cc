@@ -1,7 +1,5 @@
 #include "vad.h"
 
-#include <algorithm>
-
 #include "levels.h"
 
 namespace vg {
@@ -43,8 +41,8 @@ State Vad::Process(const int16_t* x, size_t n) {
   energy_ = levels::FrameEnergyDbov(x, n);
   // Noise floor: drops at once to a quieter frame, rises slowly towards a louder one.
   if (!primed_) {
-    // The first frame seeds the floor, never above the level a speech frame must clear.
-    floor_ = std::min(energy_, opt_.threshold_dbov - opt_.margin_db);
+    floor_ = energy_;  // the first frame seeds the floor
+
     primed_ = true;
   } else if (energy_ < floor_) {
     floor_ = energy_;

@@ -1,6 +1,8 @@
 // Energy voice-activity detector with onset delay and hangover, for barge-in (speech starts) and
 // prompt-end detection (speech stopped for `hangover_ms`). A frame is speech when its energy is at
-// least `threshold_dbov` and `margin_db` above a tracked noise floor.
+// least `threshold_dbov` and `margin_db` above a noise floor that the first frame seeds, that
+// drops at once to any quieter frame and rises at `floor_rise_db_per_s` towards louder ones
+// (pauses between syllables keep pulling it down to the background).
 //
 //   silence --speech--> onset --speech for onset_ms--> speech --quiet--> hangover
 //      ^                  |                              ^                 |  |
@@ -21,7 +23,7 @@ struct Options {
   double margin_db = 10.0;
   int onset_ms = 40;
   int hangover_ms = 400;
-  double floor_rise_db_per_s = 3.0;  // how fast the noise floor follows a louder background
+  double floor_rise_db_per_s = 6.0;  // how fast the noise floor follows a louder background
 };
 
 // The transition table: next state after a frame, given the time already spent in `s`.

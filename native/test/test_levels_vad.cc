@@ -58,6 +58,7 @@ TEST(vad_follows_speech_bursts_with_hangover) {
   vgtest::Rng rng;
   for (auto& q : quiet) q = vgtest::Clip16(30 * rng.Gauss());
   CHECK(v.Process(quiet.data(), 160) == vad::State::kSilence);
+  CHECK(v.noise_floor_dbov() == v.last_energy_dbov());
   CHECK(v.Process(loud.data(), 160) == vad::State::kOnset);
   CHECK(v.Process(loud.data(), 160) == vad::State::kSpeech);
   CHECK(v.Process(quiet.data(), 160) == vad::State::kHangover);

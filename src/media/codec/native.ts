@@ -92,6 +92,7 @@ export interface NativeAddon {
     marginDb: number,
     onsetMs: number,
     hangoverMs: number,
+    floorRiseDbPerS: number,
   ) => NativeVad;
   frame_energy_dbov(samples: Int16Array): number;
   tone_levels_dbov(samples: Int16Array, sampleRate: number, freqsHz: Float64Array, out: Float64Array): void;

@@ -1,8 +1,9 @@
 /**
  * Energy voice-activity detector with onset delay and hangover, for barge-in ("speech" starts) and
  * prompt-end detection ("silence" after the hangover). A frame counts as speech when its energy is
- * at least thresholdDbov and marginDb above a noise floor that follows quieter frames at once and
- * louder ones at 3 dB/s. States (native/src/vad.h has the diagram):
+ * at least thresholdDbov and marginDb above a noise floor that the first frame seeds, that follows
+ * quieter frames at once and louder ones at floorRiseDbPerS. States (native/src/vad.h has the
+ * diagram):
  *   silence -> onset (speech frame) -> speech (after onsetMs) -> hangover (quiet frame)
  *   -> silence (after hangoverMs quiet) | speech (speech frame); onset -> silence (quiet frame).
  */
@@ -24,11 +25,13 @@ export interface VadOptions {
   onsetMs?: number;
   /** Quiet time before "silence" again, 0..10000 ms (default 400). */
   hangoverMs?: number;
+  /** How fast the noise floor rises towards a louder background, 0..100 dB/s (default 6). */
+  floorRiseDbPerS?: number;
   /** Debug log per state transition. */
   logger?: MediaLogger;
 }
 
-export const VAD_DEFAULTS = { thresholdDbov: -45, marginDb: 10, onsetMs: 40, hangoverMs: 400 } as const;
+export const VAD_DEFAULTS = { thresholdDbov: -45, marginDb: 10, onsetMs: 40, hangoverMs: 400, floorRiseDbPerS: 6 } as const;
 
 export class Vad {
   readonly sampleRate: SampleRate;
@@ -46,9 +49,10 @@ export class Vad {
     checkNumber(fn, 'marginDb', o.marginDb, 0, 60);
     checkInteger(fn, 'onsetMs', o.onsetMs, 0, 5000);
     checkInteger(fn, 'hangoverMs', o.hangoverMs, 0, 10000);
+    checkNumber(fn, 'floorRiseDbPerS', o.floorRiseDbPerS, 0, 100);
     this.sampleRate = o.sampleRate;
     this.#logger = o.logger;
-    this.#h = new (native().Vad)(o.sampleRate, o.thresholdDbov, o.marginDb, o.onsetMs, o.hangoverMs);
+    this.#h = new (native().Vad)(o.sampleRate, o.thresholdDbov, o.marginDb, o.onsetMs, o.hangoverMs, o.floorRiseDbPerS);
   }
 
   /** Classifies one frame (any length; 20 ms usual) and returns the state after it. */
