@@ -54,7 +54,7 @@ class Detector {
   int rate_;
   DetectorLimits lim_;
   size_t win_, lag_, hop_;        // window length, phase-estimate lag, hop (samples)
-  std::vector<float> cos_tab_, sin_tab_;  // Hann-windowed basis, 8 x win_
+  std::vector<float> cos_tab_, sin_tab_;  // Hann-windowed basis, [n][f] (win_ x 8)
   std::vector<float> window_;     // Hann window
   double win_sum_ = 0, win_sq_sum_ = 0;
   std::vector<float> buf_;        // the last win_ + lag_ samples

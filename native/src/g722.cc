@@ -148,8 +148,16 @@ void Encode(EncoderState* st, const int16_t* pcm, size_t n, uint8_t* out) {
     const int el = Sat16(xl - lo->s);
     const int ml = el >= 0 ? el : ~el;
     const int scaled = (ml + 1) << 10;
-    int i = 0;
-    while (i < 29 && scaled > kQ6[i] * lo->det) i++;
+    // i = number of decision levels below the difference (levels increase: binary search).
+    int i = 0, hi_i = 29;
+    while (i < hi_i) {
+      const int mid = (i + hi_i) >> 1;
+      if (scaled > kQ6[mid] * lo->det) {
+        i = mid + 1;
+      } else {
+        hi_i = mid;
+      }
+    }
     const int il = (el < 0 ? (i < 2 ? 63 : 33) : 61) - i;
 
     UpdateHigh(hi, (hi->det * kQq2[ih]) >> 10, ih);

@@ -28,19 +28,27 @@ double FrameEnergyDbov(const int16_t* x, size_t n) {
 
 void ToneLevelsDbov(const int16_t* x, size_t n, double sample_rate, const double* freqs, size_t nf,
                     double* out) {
-  for (size_t f = 0; f < nf; f++) {
-    const double w = 2.0 * kPi * freqs[f] / sample_rate;
-    const double c = 2.0 * std::cos(w);
-    double s1 = 0, s2 = 0;
+  // Goertzel recursions of up to four frequencies run side by side: each is a serial chain, so
+  // interleaving them hides the latency of one step behind the others.
+  constexpr size_t kLanes = 4;
+  for (size_t f0 = 0; f0 < nf; f0 += kLanes) {
+    const size_t lanes = std::min(kLanes, nf - f0);
+    double c[kLanes] = {0, 0, 0, 0}, s1[kLanes] = {0, 0, 0, 0}, s2[kLanes] = {0, 0, 0, 0};
+    for (size_t k = 0; k < lanes; k++) c[k] = 2.0 * std::cos(2.0 * kPi * freqs[f0 + k] / sample_rate);
     for (size_t i = 0; i < n; i++) {
-      const double s0 = x[i] + c * s1 - s2;
-      s2 = s1;
-      s1 = s0;
+      const double v = x[i];
+      for (size_t k = 0; k < kLanes; k++) {
+        const double s0 = v + c[k] * s1[k] - s2[k];
+        s2[k] = s1[k];
+        s1[k] = s0;
+      }
     }
-    // |X(w)|^2 from the last two states; a sine of amplitude A gives |X| = A*n/2.
-    const double mag2 = s1 * s1 + s2 * s2 - c * s1 * s2;
-    const double amp = 2.0 * std::sqrt(std::max(0.0, mag2)) / static_cast<double>(n);
-    out[f] = PowerToDbov(amp * amp / 2.0);
+    for (size_t k = 0; k < lanes; k++) {
+      // |X(w)|^2 from the last two states; a sine of amplitude A gives |X| = A*n/2.
+      const double mag2 = s1[k] * s1[k] + s2[k] * s2[k] - c[k] * s1[k] * s2[k];
+      const double amp = 2.0 * std::sqrt(std::max(0.0, mag2)) / static_cast<double>(n);
+      out[f0 + k] = PowerToDbov(amp * amp / 2.0);
+    }
   }
 }
 

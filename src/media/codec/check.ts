@@ -22,11 +22,18 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-function checkLength(fn: string, arg: string, v: ArrayBufferView & { length: number }, allowEmpty: boolean): void {
+function checkLength(
+  fn: string,
+  arg: string,
+  v: ArrayBufferView & { length: number },
+  allowEmpty: boolean,
+): void {
   if (v.length === 0) {
     if (allowEmpty) return;
     const detached = v.buffer.byteLength === 0 && v.byteOffset === 0;
-    throw new RangeError(`${fn}: ${arg} ${detached ? 'is empty or its buffer was detached' : 'must not be empty'}`);
+    throw new RangeError(
+      `${fn}: ${arg} ${detached ? 'is empty or its buffer was detached' : 'must not be empty'}`,
+    );
   }
   if (v.length > MAX_ELEMENTS) {
     throw new RangeError(`${fn}: ${arg} is too long (${v.length} > ${MAX_ELEMENTS} elements)`);
@@ -34,7 +41,8 @@ function checkLength(fn: string, arg: string, v: ArrayBufferView & { length: num
 }
 
 export function checkInt16(fn: string, arg: string, v: unknown, allowEmpty = false): asserts v is Int16Array {
-  if (!(v instanceof Int16Array)) throw new TypeError(`${fn}: ${arg} must be an Int16Array (got ${describe(v)})`);
+  if (!(v instanceof Int16Array))
+    throw new TypeError(`${fn}: ${arg} must be an Int16Array (got ${describe(v)})`);
   checkLength(fn, arg, v, allowEmpty);
 }
 
@@ -46,7 +54,8 @@ export function checkBytes(fn: string, arg: string, v: unknown, allowEmpty = fal
 }
 
 export function checkFloat64(fn: string, arg: string, v: unknown): asserts v is Float64Array {
-  if (!(v instanceof Float64Array)) throw new TypeError(`${fn}: ${arg} must be a Float64Array (got ${describe(v)})`);
+  if (!(v instanceof Float64Array))
+    throw new TypeError(`${fn}: ${arg} must be a Float64Array (got ${describe(v)})`);
   checkLength(fn, arg, v, false);
 }
 
@@ -54,19 +63,36 @@ export function checkCapacity(fn: string, arg: string, have: number, need: numbe
   if (have < need) throw new RangeError(`${fn}: ${arg} must hold at least ${need} elements (has ${have})`);
 }
 
-export function checkNumber(fn: string, arg: string, v: unknown, lo: number, hi: number): asserts v is number {
+export function checkNumber(
+  fn: string,
+  arg: string,
+  v: unknown,
+  lo: number,
+  hi: number,
+): asserts v is number {
   if (typeof v !== 'number') throw new TypeError(`${fn}: ${arg} must be a number (got ${describe(v)})`);
   if (!Number.isFinite(v) || v < lo || v > hi) {
     throw new RangeError(`${fn}: ${arg} must be between ${lo} and ${hi} (got ${v})`);
   }
 }
 
-export function checkInteger(fn: string, arg: string, v: unknown, lo: number, hi: number): asserts v is number {
+export function checkInteger(
+  fn: string,
+  arg: string,
+  v: unknown,
+  lo: number,
+  hi: number,
+): asserts v is number {
   checkNumber(fn, arg, v, lo, hi);
   if (!Number.isInteger(v)) throw new RangeError(`${fn}: ${arg} must be an integer (got ${v})`);
 }
 
-export function checkOneOf<T extends number>(fn: string, arg: string, v: unknown, allowed: readonly T[]): asserts v is T {
+export function checkOneOf<T extends number>(
+  fn: string,
+  arg: string,
+  v: unknown,
+  allowed: readonly T[],
+): asserts v is T {
   if (typeof v !== 'number') throw new TypeError(`${fn}: ${arg} must be a number (got ${describe(v)})`);
   if (!(allowed as readonly number[]).includes(v)) {
     throw new RangeError(`${fn}: ${arg} must be one of ${allowed.join(', ')} (got ${v})`);

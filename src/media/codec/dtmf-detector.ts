@@ -43,7 +43,10 @@ export class DtmfDetector {
     const keys = h.process(samples);
     this.#samples += samples.length;
     if (keys !== '' && this.#logger) {
-      this.#logger.debug('dtmf: key detected', { keys, atMs: Math.round((this.#samples * 1000) / this.sampleRate) });
+      this.#logger.debug('dtmf: key detected', {
+        keys,
+        atMs: Math.round((this.#samples * 1000) / this.sampleRate),
+      });
     }
     return keys;
   }

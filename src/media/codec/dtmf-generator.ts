@@ -62,7 +62,9 @@ export class DtmfGenerator {
     const up = keys.toUpperCase();
     for (let i = 0; i < up.length; i++) {
       if (!DTMF_KEYS.includes(up[i]!)) {
-        throw new RangeError(`DtmfGenerator.queue: keys[${i}] (${JSON.stringify(keys[i])}) is not a DTMF key`);
+        throw new RangeError(
+          `DtmfGenerator.queue: keys[${i}] (${JSON.stringify(keys[i])}) is not a DTMF key`,
+        );
       }
     }
     if (up.length > DTMF_MAX_QUEUE - h.pending() || !h.queue(up)) {

@@ -1,16 +1,17 @@
 /**
  * ITU-T G.711 A-law and µ-law (encoder per the G.191 reference algorithm; decoders equal to sox's
  * and ffmpeg's). Two paths share one definition of the codec: the addon's bulk functions, and
- * 256/65,536-entry tables that the addon fills once for a plain JavaScript loop. A JavaScript table
- * lookup beats one N-API crossing for short arrays, so calls of up to JS_PATH_MAX_ELEMENTS elements
- * (a 20 ms frame is 160) stay in JavaScript; longer ones (batches of frames or streams) go native.
- * The figures behind that choice are in bench/codec.
+ * 256/65,536-entry tables that the addon fills once for a plain JavaScript loop. Measured here
+ * (bench/codec), one N-API call costs about 40 ns and then beats the JavaScript loop (about 1.1 ns
+ * per element) from roughly 40 elements: a 20 ms frame (160) converts in about 105-135 ns natively
+ * against 175-235 ns in JavaScript. So arrays of up to JS_PATH_MAX_ELEMENTS stay in JavaScript and
+ * everything longer, frames and batches of frames or streams alike, goes native.
  */
 import { checkBytes, checkCapacity, checkInt16 } from './check.js';
 import { native, type NativeG711Tables } from './native.js';
 
-/** Longest array converted in JavaScript; longer arrays use the addon. */
-export const JS_PATH_MAX_ELEMENTS = 1024;
+/** Longest array converted in JavaScript (where the table loop beats the N-API call); longer ones go native. */
+export const JS_PATH_MAX_ELEMENTS = 32;
 
 let tables: NativeG711Tables | undefined;
 function t(): NativeG711Tables {

@@ -38,7 +38,8 @@ export function toneLevelsDbov(
   checkNumber(fn, 'sampleRate', sampleRate, 1000, 192000);
   if (!Array.isArray(freqsHz)) throw new TypeError(`${fn}: freqsHz must be an array of numbers`);
   const n = freqsHz.length;
-  if (n === 0 || n > MAX_TONE_FREQS) throw new RangeError(`${fn}: freqsHz must hold 1..${MAX_TONE_FREQS} frequencies`);
+  if (n === 0 || n > MAX_TONE_FREQS)
+    throw new RangeError(`${fn}: freqsHz must hold 1..${MAX_TONE_FREQS} frequencies`);
   checkFloat64(fn, 'out', out);
   if (out.length < n) throw new RangeError(`${fn}: out must hold at least ${n} elements (has ${out.length})`);
   let f = freqScratch[n];

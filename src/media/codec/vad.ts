@@ -7,7 +7,14 @@
  *   silence -> onset (speech frame) -> speech (after onsetMs) -> hangover (quiet frame)
  *   -> silence (after hangoverMs quiet) | speech (speech frame); onset -> silence (quiet frame).
  */
-import { checkInt16, checkInteger, checkNumber, checkOneOf, checkOptions, CodecClosedError } from './check.js';
+import {
+  checkInt16,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  CodecClosedError,
+} from './check.js';
 import type { MediaLogger } from './logger.js';
 import { native, type NativeVad } from './native.js';
 import { RESAMPLER_RATES, type SampleRate } from './resampler.js';
@@ -31,7 +38,13 @@ export interface VadOptions {
   logger?: MediaLogger;
 }
 
-export const VAD_DEFAULTS = { thresholdDbov: -45, marginDb: 10, onsetMs: 40, hangoverMs: 400, floorRiseDbPerS: 6 } as const;
+export const VAD_DEFAULTS = {
+  thresholdDbov: -45,
+  marginDb: 10,
+  onsetMs: 40,
+  hangoverMs: 400,
+  floorRiseDbPerS: 6,
+} as const;
 
 export class Vad {
   readonly sampleRate: SampleRate;
@@ -52,7 +65,14 @@ export class Vad {
     checkNumber(fn, 'floorRiseDbPerS', o.floorRiseDbPerS, 0, 100);
     this.sampleRate = o.sampleRate;
     this.#logger = o.logger;
-    this.#h = new (native().Vad)(o.sampleRate, o.thresholdDbov, o.marginDb, o.onsetMs, o.hangoverMs, o.floorRiseDbPerS);
+    this.#h = new (native().Vad)(
+      o.sampleRate,
+      o.thresholdDbov,
+      o.marginDb,
+      o.onsetMs,
+      o.hangoverMs,
+      o.floorRiseDbPerS,
+    );
   }
 
   /** Classifies one frame (any length; 20 ms usual) and returns the state after it. */

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { DTMF_KEYS, DtmfDetector, DtmfGenerator, toneLevelsDbov, type DtmfSampleRate } from '../../../src/media/index.js';
+import {
+  DTMF_KEYS,
+  DtmfDetector,
+  DtmfGenerator,
+  toneLevelsDbov,
+  type DtmfSampleRate,
+} from '../../../src/media/index.js';
 import { ampForDbm0, clip16, concat, frames, readS16, Rng, run, scratch, tones, writeS16 } from './tools.js';
 
 const tmp = scratch();
@@ -16,7 +22,11 @@ function freqs(key: string): [number, number] {
   return [ROW[r]!, COL[KEYPAD[r]!.indexOf(key)]!];
 }
 
-function generate(keys: string, rate: DtmfSampleRate, opts: { toneMs?: number; gapMs?: number } = {}): Int16Array {
+function generate(
+  keys: string,
+  rate: DtmfSampleRate,
+  opts: { toneMs?: number; gapMs?: number } = {},
+): Int16Array {
   const g = new DtmfGenerator({ sampleRate: rate, ...opts });
   g.queue(keys);
   const parts: Int16Array[] = [];
@@ -42,19 +52,73 @@ function detect(x: Int16Array, rate: DtmfSampleRate, frame = rate / 50): string 
 /** multimon-ng's DTMF decoder (it reads raw s16 at 22050 Hz; sox converts). */
 function multimon(x: Int16Array, rate: number): string {
   writeS16(tmp.path('mm-in.s16'), x);
-  run('sox', ['-t', 'raw', '-r', String(rate), '-e', 'signed', '-b', '16', '-c', '1', tmp.path('mm-in.s16'), '-t', 'raw', '-r', '22050', '-e', 'signed', '-b', '16', '-c', '1', tmp.path('mm.s16')]);
+  run('sox', [
+    '-t',
+    'raw',
+    '-r',
+    String(rate),
+    '-e',
+    'signed',
+    '-b',
+    '16',
+    '-c',
+    '1',
+    tmp.path('mm-in.s16'),
+    '-t',
+    'raw',
+    '-r',
+    '22050',
+    '-e',
+    'signed',
+    '-b',
+    '16',
+    '-c',
+    '1',
+    tmp.path('mm.s16'),
+  ]);
   const out = run('multimon-ng', ['-q', '-t', 'raw', '-a', 'DTMF', tmp.path('mm.s16')]);
   return [...out.matchAll(/^DTMF: (.)$/gm)].map((m) => m[1]).join('');
 }
 
 /** A key's tones made by sox (`synth sine ... sine ...`, channels mixed by `remix` with volumes). */
-function soxKey(key: string, rate: number, o: { ms?: number; gapMs?: number; lowVol?: number; highVol?: number; lowFactor?: number; highFactor?: number } = {}): Int16Array {
+function soxKey(
+  key: string,
+  rate: number,
+  o: {
+    ms?: number;
+    gapMs?: number;
+    lowVol?: number;
+    highVol?: number;
+    lowFactor?: number;
+    highFactor?: number;
+  } = {},
+): Int16Array {
   const [lo, hi] = freqs(key);
   const out = tmp.path('sox-key.s16');
   run('sox', [
-    '-n', '-r', String(rate), '-e', 'signed', '-b', '16', '-c', '1', '-t', 'raw', out,
-    'synth', String((o.ms ?? 100) / 1000), 'sine', String(lo * (o.lowFactor ?? 1)), 'sine', String(hi * (o.highFactor ?? 1)),
-    'remix', `1v${o.lowVol ?? 0.25},2v${o.highVol ?? 0.3}`, 'pad', '0', String((o.gapMs ?? 100) / 1000),
+    '-n',
+    '-r',
+    String(rate),
+    '-e',
+    'signed',
+    '-b',
+    '16',
+    '-c',
+    '1',
+    '-t',
+    'raw',
+    out,
+    'synth',
+    String((o.ms ?? 100) / 1000),
+    'sine',
+    String(lo * (o.lowFactor ?? 1)),
+    'sine',
+    String(hi * (o.highFactor ?? 1)),
+    'remix',
+    `1v${o.lowVol ?? 0.25},2v${o.highVol ?? 0.3}`,
+    'pad',
+    '0',
+    String((o.gapMs ?? 100) / 1000),
   ]);
   return readS16(out);
 }
@@ -102,15 +166,24 @@ describe('DTMF generator', () => {
 
   it('rejects bad keys and queue overflow without queuing anything', () => {
     const g = new DtmfGenerator();
-    assert.throws(() => g.queue('12x'), { name: 'RangeError', message: /keys\[2\] \("x"\) is not a DTMF key/ });
+    assert.throws(() => g.queue('12x'), {
+      name: 'RangeError',
+      message: /keys\[2\] \("x"\) is not a DTMF key/,
+    });
     assert.equal(g.pending, 0);
     g.queue('1'.repeat(256));
     assert.throws(() => g.queue('2'), { name: 'RangeError', message: /at most 256 keys/ });
     g.reset();
     assert.equal(g.pending, 0);
     assert.throws(() => g.queue(5 as never), { name: 'TypeError' });
-    assert.throws(() => new DtmfGenerator({ lowDbm0: 0 }), { name: 'RangeError', message: /lowDbm0 must be between -40 and -3/ });
-    assert.throws(() => new DtmfGenerator({ sampleRate: 44100 as never }), { name: 'RangeError', message: /sampleRate must be one of 8000, 16000/ });
+    assert.throws(() => new DtmfGenerator({ lowDbm0: 0 }), {
+      name: 'RangeError',
+      message: /lowDbm0 must be between -40 and -3/,
+    });
+    assert.throws(() => new DtmfGenerator({ sampleRate: 44100 as never }), {
+      name: 'RangeError',
+      message: /sampleRate must be one of 8000, 16000/,
+    });
     assert.throws(() => new DtmfGenerator({ toneMs: 5 }), { name: 'RangeError', message: /toneMs/ });
     g.close();
   });
@@ -132,12 +205,16 @@ describe('DTMF detector', () => {
 
     it(`accepts ±1.5 % and rejects ±3.5 % frequency deviation at ${rate} Hz`, () => {
       for (const f of [0.985, 1.015]) {
-        const x = concat([...DTMF_KEYS].map((k) => soxKey(k, rate, { ms: 60, gapMs: 60, lowFactor: f, highFactor: f })));
+        const x = concat(
+          [...DTMF_KEYS].map((k) => soxKey(k, rate, { ms: 60, gapMs: 60, lowFactor: f, highFactor: f })),
+        );
         assert.equal(detect(x, rate), DTMF_KEYS, `deviation ${f}`);
       }
       for (const f of [0.965, 1.035]) {
         const low = concat([...DTMF_KEYS].map((k) => soxKey(k, rate, { ms: 100, gapMs: 60, lowFactor: f })));
-        const high = concat([...DTMF_KEYS].map((k) => soxKey(k, rate, { ms: 100, gapMs: 60, highFactor: f })));
+        const high = concat(
+          [...DTMF_KEYS].map((k) => soxKey(k, rate, { ms: 100, gapMs: 60, highFactor: f })),
+        );
         assert.equal(detect(low, rate), '', `low group ${f}`);
         assert.equal(detect(high, rate), '', `high group ${f}`);
       }
@@ -146,8 +223,14 @@ describe('DTMF detector', () => {
 
   it('twist: accepts 8 dB normal and 4 dB reverse, rejects 12 dB normal and 7 dB reverse', () => {
     const v = (db: number) => 0.3 * 10 ** (db / 20);
-    const ok = concat([soxKey('1', 8000, { lowVol: v(-8), highVol: v(0) }), soxKey('2', 8000, { lowVol: v(0), highVol: v(-4) })]);
-    const bad = concat([soxKey('3', 8000, { lowVol: v(-12), highVol: v(0) }), soxKey('4', 8000, { lowVol: v(0), highVol: v(-7) })]);
+    const ok = concat([
+      soxKey('1', 8000, { lowVol: v(-8), highVol: v(0) }),
+      soxKey('2', 8000, { lowVol: v(0), highVol: v(-4) }),
+    ]);
+    const bad = concat([
+      soxKey('3', 8000, { lowVol: v(-12), highVol: v(0) }),
+      soxKey('4', 8000, { lowVol: v(0), highVol: v(-7) }),
+    ]);
     assert.equal(detect(ok, 8000), '12');
     assert.equal(detect(bad, 8000), '');
   });
@@ -163,15 +246,24 @@ describe('DTMF detector', () => {
 
   it('one report per press however long: 3 s of one key, and a 10 ms drop-out inside a press', () => {
     assert.equal(detect(soxKey('7', 8000, { ms: 3000, gapMs: 100 }), 8000), '7');
-    const dropout = concat([soxKey('9', 8000, { ms: 500, gapMs: 10 }), soxKey('9', 8000, { ms: 500, gapMs: 100 })]);
+    const dropout = concat([
+      soxKey('9', 8000, { ms: 500, gapMs: 10 }),
+      soxKey('9', 8000, { ms: 500, gapMs: 100 }),
+    ]);
     assert.equal(detect(dropout, 8000), '9');
   });
 
   it('levels: detects each tone down to -30 dBm0, nothing at -45 dBm0', () => {
-    const at = (dbm0: number) => concat([...'159D'].map((k) => {
-      const [lo, hi] = freqs(k);
-      return concat([tones(8000, 0.08, [lo, hi], [ampForDbm0(dbm0), ampForDbm0(dbm0)]), new Int16Array(480)]);
-    }));
+    const at = (dbm0: number) =>
+      concat(
+        [...'159D'].map((k) => {
+          const [lo, hi] = freqs(k);
+          return concat([
+            tones(8000, 0.08, [lo, hi], [ampForDbm0(dbm0), ampForDbm0(dbm0)]),
+            new Int16Array(480),
+          ]);
+        }),
+      );
     assert.equal(detect(at(-30), 8000), '159D');
     assert.equal(detect(at(-45), 8000), '');
   });

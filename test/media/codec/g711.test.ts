@@ -24,15 +24,50 @@ function toolDecode(tool: 'sox' | 'ffmpeg', law: 'alaw' | 'ulaw'): Int16Array {
   require256(codes);
   const out = tmp.path(`${tool}-${law}.s16`);
   if (tool === 'sox') {
-    run('sox', ['-t', law === 'alaw' ? 'al' : 'ul', '-r', '8000', '-c', '1', codes, '-t', 'raw', '-e', 'signed', '-b', '16', '-L', out]);
+    run('sox', [
+      '-t',
+      law === 'alaw' ? 'al' : 'ul',
+      '-r',
+      '8000',
+      '-c',
+      '1',
+      codes,
+      '-t',
+      'raw',
+      '-e',
+      'signed',
+      '-b',
+      '16',
+      '-L',
+      out,
+    ]);
   } else {
-    run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', law === 'alaw' ? 'alaw' : 'mulaw', '-ar', '8000', '-ac', '1', '-i', codes, '-f', 's16le', out]);
+    run('ffmpeg', [
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      law === 'alaw' ? 'alaw' : 'mulaw',
+      '-ar',
+      '8000',
+      '-ac',
+      '1',
+      '-i',
+      codes,
+      '-f',
+      's16le',
+      out,
+    ]);
   }
   return readS16(out);
 }
 function require256(path: string): void {
   // Written once per run; both tools read the same 256 codes.
-  run('sh', ['-c', `[ -s "${path}" ] || LC_ALL=C awk 'BEGIN { for (i = 0; i < 256; i++) printf "%c", i }' > "${path}"`]);
+  run('sh', [
+    '-c',
+    `[ -s "${path}" ] || LC_ALL=C awk 'BEGIN { for (i = 0; i < 256; i++) printf "%c", i }' > "${path}"`,
+  ]);
 }
 
 /**
@@ -40,7 +75,11 @@ function require256(path: string): void {
  * inputs and decodes to its middle; intervals follow the segment step sizes; mu-law's two zero
  * codes share [-4, 4); the outermost codes also take the overload range beyond their interval.
  */
-function checkStandardRule(enc: (s: Int16Array, d: Uint8Array) => void, dec: (s: Uint8Array, d: Int16Array) => void, ulaw: boolean): void {
+function checkStandardRule(
+  enc: (s: Int16Array, d: Uint8Array) => void,
+  dec: (s: Uint8Array, d: Int16Array) => void,
+  ulaw: boolean,
+): void {
   const codes = new Uint8Array(65536);
   enc(ALL_INPUTS, codes);
   const levels = new Int16Array(256);
@@ -131,16 +170,22 @@ describe('G.711', () => {
   }
 
   it('both paths agree on every input; the public functions pick either by length', () => {
-    const enc = { alaw: [new Uint8Array(65536), new Uint8Array(65536)], ulaw: [new Uint8Array(65536), new Uint8Array(65536)] };
+    const enc = {
+      alaw: [new Uint8Array(65536), new Uint8Array(65536)],
+      ulaw: [new Uint8Array(65536), new Uint8Array(65536)],
+    };
     g711Js.alawEncode(ALL_INPUTS, enc.alaw[0]!);
     g711Native.alawEncode(ALL_INPUTS, enc.alaw[1]!);
     g711Js.ulawEncode(ALL_INPUTS, enc.ulaw[0]!);
     g711Native.ulawEncode(ALL_INPUTS, enc.ulaw[1]!);
     assert.deepEqual(enc.alaw[0], enc.alaw[1]);
     assert.deepEqual(enc.ulaw[0], enc.ulaw[1]);
-    // A 20 ms frame takes the JavaScript path, the whole range the native batch path.
+    // A short array takes the JavaScript path; a 20 ms frame and the whole range the native one.
+    const short = ALL_INPUTS.subarray(30000, 30000 + JS_PATH_MAX_ELEMENTS);
+    assert.deepEqual(alawEncode(short), enc.alaw[0]!.subarray(30000, 30000 + JS_PATH_MAX_ELEMENTS));
+    assert.deepEqual(ulawEncode(short), enc.ulaw[0]!.subarray(30000, 30000 + JS_PATH_MAX_ELEMENTS));
     const frame = ALL_INPUTS.subarray(30000, 30160);
-    assert.ok(frame.length <= JS_PATH_MAX_ELEMENTS && ALL_INPUTS.length > JS_PATH_MAX_ELEMENTS);
+    assert.ok(short.length <= JS_PATH_MAX_ELEMENTS && frame.length > JS_PATH_MAX_ELEMENTS);
     assert.deepEqual(alawEncode(frame), enc.alaw[0]!.subarray(30000, 30160));
     assert.deepEqual(alawEncode(ALL_INPUTS), enc.alaw[0]);
     assert.deepEqual(ulawEncode(frame), enc.ulaw[0]!.subarray(30000, 30160));
@@ -158,6 +203,9 @@ describe('G.711', () => {
     assert.deepEqual(inPlace, dst.subarray(0, 5));
     ulawToAlaw(inPlace, inPlace);
     assert.deepEqual(inPlace, ulawToAlaw(alawToUlaw(codes)));
-    assert.throws(() => alawDecode(codes, new Int16Array(4)), /alawDecode: dst must hold at least 5 elements/);
+    assert.throws(
+      () => alawDecode(codes, new Int16Array(4)),
+      /alawDecode: dst must hold at least 5 elements/,
+    );
   });
 });

@@ -27,13 +27,43 @@ function testSignal(): Int16Array {
 function ffmpegEncode(pcm: Int16Array): Uint8Array {
   writeS16(tmp.path('in.s16'), pcm);
   // Plain encoder settings: ffmpeg's g722 encoder without -trellis.
-  run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 's16le', '-ar', '16000', '-ac', '1', '-i', tmp.path('in.s16'), '-c:a', 'g722', '-f', 'g722', tmp.path('ff.g722')]);
+  run('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    's16le',
+    '-ar',
+    '16000',
+    '-ac',
+    '1',
+    '-i',
+    tmp.path('in.s16'),
+    '-c:a',
+    'g722',
+    '-f',
+    'g722',
+    tmp.path('ff.g722'),
+  ]);
   return Uint8Array.from(readFileSync(tmp.path('ff.g722')));
 }
 
 function ffmpegDecode(code: Uint8Array): Int16Array {
   writeFileSync(tmp.path('dec-in.g722'), code);
-  run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'g722', '-i', tmp.path('dec-in.g722'), '-f', 's16le', tmp.path('ff-dec.s16')]);
+  run('ffmpeg', [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'g722',
+    '-i',
+    tmp.path('dec-in.g722'),
+    '-f',
+    's16le',
+    tmp.path('ff-dec.s16'),
+  ]);
   return readS16(tmp.path('ff-dec.s16'));
 }
 
@@ -78,12 +108,16 @@ describe('G.722', () => {
   it("the decoder is bit-exact with ffmpeg's decoder on ffmpeg's bitstream", () => {
     const want = ffmpegDecode(ffCode);
     assert.equal(want.length, signal.length);
-    for (const frame of [160, 1, 999]) assert.equal(firstDifference(decodeFrames(ffCode, frame), want), -1, `frame ${frame}`);
+    for (const frame of [160, 1, 999])
+      assert.equal(firstDifference(decodeFrames(ffCode, frame), want), -1, `frame ${frame}`);
   });
 
   it("ffmpeg's decoder and ours agree on our own bitstream of other audio", () => {
     const rng = new Rng();
-    const other = concat([tones(16000, 0.5, [1000, 3100, 6900], [8000, 5000, 3000]), Int16Array.from({ length: 8000 }, () => clip16(9000 * rng.gauss()))]);
+    const other = concat([
+      tones(16000, 0.5, [1000, 3100, 6900], [8000, 5000, 3000]),
+      Int16Array.from({ length: 8000 }, () => clip16(9000 * rng.gauss())),
+    ]);
     const ours = encodeFrames(other, 320);
     assert.equal(firstDifference(decodeFrames(ours, 160), ffmpegDecode(ours)), -1);
   });
@@ -102,12 +136,27 @@ describe('G.722', () => {
 
   it('checks its arguments', () => {
     const enc = new G722Encoder();
-    assert.throws(() => enc.encode(new Int16Array(3), new Uint8Array(2)), { name: 'RangeError', message: /pcm length must be even/ });
-    assert.throws(() => enc.encode(new Int16Array(320), new Uint8Array(159)), { name: 'RangeError', message: /dst must hold at least 160/ });
-    assert.throws(() => enc.encode(new Uint8Array(320) as unknown as Int16Array, new Uint8Array(160)), { name: 'TypeError', message: /pcm must be an Int16Array/ });
+    assert.throws(() => enc.encode(new Int16Array(3), new Uint8Array(2)), {
+      name: 'RangeError',
+      message: /pcm length must be even/,
+    });
+    assert.throws(() => enc.encode(new Int16Array(320), new Uint8Array(159)), {
+      name: 'RangeError',
+      message: /dst must hold at least 160/,
+    });
+    assert.throws(() => enc.encode(new Uint8Array(320) as unknown as Int16Array, new Uint8Array(160)), {
+      name: 'TypeError',
+      message: /pcm must be an Int16Array/,
+    });
     const dec = new G722Decoder();
-    assert.throws(() => dec.decode(new Uint8Array(160), new Int16Array(319)), { name: 'RangeError', message: /dst must hold at least 320/ });
-    assert.throws(() => dec.decode('abc' as unknown as Uint8Array, new Int16Array(8)), { name: 'TypeError', message: /code must be a Uint8Array/ });
+    assert.throws(() => dec.decode(new Uint8Array(160), new Int16Array(319)), {
+      name: 'RangeError',
+      message: /dst must hold at least 320/,
+    });
+    assert.throws(() => dec.decode('abc' as unknown as Uint8Array, new Int16Array(8)), {
+      name: 'TypeError',
+      message: /code must be a Uint8Array/,
+    });
     enc.close();
     dec.close();
   });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DBM0_TO_DBOV, DBOV_FLOOR, frameEnergyDbov, toneLevelsDbov } from '../../../src/media/index.js';
-import { after } from 'node:test';
 import { ampForDbm0, clip16, concat, Rng, run, scratch, tones, writeS16 } from './tools.js';
 
 const tmp = scratch();
@@ -22,9 +21,15 @@ describe('frameEnergyDbov', () => {
 
   it('agrees with the RMS level sox measures on the same samples', () => {
     const rng = new Rng();
-    const x = concat([tones(8000, 0.5, [300, 2200], [9000, 3000]), Int16Array.from({ length: 4000 }, () => clip16(700 * rng.gauss()))]);
+    const x = concat([
+      tones(8000, 0.5, [300, 2200], [9000, 3000]),
+      Int16Array.from({ length: 4000 }, () => clip16(700 * rng.gauss())),
+    ]);
     writeS16(tmp.path('x.s16'), x);
-    const out = run('sh', ['-c', `sox -t raw -r 8000 -e signed -b 16 -c 1 "${tmp.path('x.s16')}" -n stat 2>&1`]);
+    const out = run('sh', [
+      '-c',
+      `sox -t raw -r 8000 -e signed -b 16 -c 1 "${tmp.path('x.s16')}" -n stat 2>&1`,
+    ]);
     const rms = Number(/RMS\s+amplitude:\s+([\d.]+)/.exec(out)?.[1]);
     // sox scales by 2^31 - 1 for 32-bit internals: 16-bit full scale reads 32767/32768.
     const soxDbov = 20 * Math.log10(rms) + 20 * Math.log10(32767.5 / 32768);
@@ -55,12 +60,30 @@ describe('toneLevelsDbov', () => {
   it('checks its arguments', () => {
     const f = new Int16Array(160);
     const out = new Float64Array(2);
-    assert.throws(() => toneLevelsDbov(f, 8000, [450, 4000], out), { name: 'RangeError', message: /freqsHz\[1\] must be above 0 and below sampleRate \/ 2/ });
-    assert.throws(() => toneLevelsDbov(f, 8000, [450, 'x' as never], out), { name: 'TypeError', message: /freqsHz\[1\] must be a number/ });
-    assert.throws(() => toneLevelsDbov(f, 8000, [], out), { name: 'RangeError', message: /1\.\.64 frequencies/ });
-    assert.throws(() => toneLevelsDbov(f, 8000, [1, 2, 3], out), { name: 'RangeError', message: /out must hold at least 3/ });
-    assert.throws(() => toneLevelsDbov(f, 8000, [450], new Float32Array(2) as never), { name: 'TypeError', message: /out must be a Float64Array/ });
+    assert.throws(() => toneLevelsDbov(f, 8000, [450, 4000], out), {
+      name: 'RangeError',
+      message: /freqsHz\[1\] must be above 0 and below sampleRate \/ 2/,
+    });
+    assert.throws(() => toneLevelsDbov(f, 8000, [450, 'x' as never], out), {
+      name: 'TypeError',
+      message: /freqsHz\[1\] must be a number/,
+    });
+    assert.throws(() => toneLevelsDbov(f, 8000, [], out), {
+      name: 'RangeError',
+      message: /1\.\.64 frequencies/,
+    });
+    assert.throws(() => toneLevelsDbov(f, 8000, [1, 2, 3], out), {
+      name: 'RangeError',
+      message: /out must hold at least 3/,
+    });
+    assert.throws(() => toneLevelsDbov(f, 8000, [450], new Float32Array(2) as never), {
+      name: 'TypeError',
+      message: /out must be a Float64Array/,
+    });
     assert.throws(() => toneLevelsDbov(f, NaN, [450], out), { name: 'RangeError', message: /sampleRate/ });
-    assert.throws(() => toneLevelsDbov(f, 8000, 450 as never, out), { name: 'TypeError', message: /freqsHz must be an array/ });
+    assert.throws(() => toneLevelsDbov(f, 8000, 450 as never, out), {
+      name: 'TypeError',
+      message: /freqsHz must be an array/,
+    });
   });
 });

@@ -13,7 +13,9 @@ function resample(r: Resampler, x: Int16Array, frame: number): Int16Array {
   return concat(parts);
 }
 
-const pairs = RESAMPLER_RATES.flatMap((from) => RESAMPLER_RATES.filter((to) => to !== from).map((to) => [from, to] as const));
+const pairs = RESAMPLER_RATES.flatMap((from) =>
+  RESAMPLER_RATES.filter((to) => to !== from).map((to) => [from, to] as const),
+);
 
 describe('Resampler', () => {
   it('streaming in 20 ms frames equals resampling the whole signal at once, for every pair', () => {
@@ -64,7 +66,10 @@ describe('Resampler', () => {
         const y = resample(r, tones(from, 0.3, [hz], [29000]), from / 50);
         const inDb = 10 * Math.log10((29000 * 29000) / 2 / 32768 ** 2);
         const outDb = frameEnergyDbov(y.subarray(to / 20));
-        assert.ok(outDb - inDb <= -60, `${from}->${to}: ${hz.toFixed(0)} Hz only ${(outDb - inDb).toFixed(1)} dB down`);
+        assert.ok(
+          outDb - inDb <= -60,
+          `${from}->${to}: ${hz.toFixed(0)} Hz only ${(outDb - inDb).toFixed(1)} dB down`,
+        );
         r.close();
       }
     }
@@ -84,11 +89,23 @@ describe('Resampler', () => {
   });
 
   it('checks its arguments', () => {
-    assert.throws(() => new Resampler(11025 as never, 8000), { name: 'RangeError', message: /fromHz must be one of 8000, 16000/ });
-    assert.throws(() => new Resampler(8000, '16000' as never), { name: 'TypeError', message: /toHz must be a number/ });
+    assert.throws(() => new Resampler(11025 as never, 8000), {
+      name: 'RangeError',
+      message: /fromHz must be one of 8000, 16000/,
+    });
+    assert.throws(() => new Resampler(8000, '16000' as never), {
+      name: 'TypeError',
+      message: /toHz must be a number/,
+    });
     const r = new Resampler(8000, 16000);
-    assert.throws(() => r.process(new Int16Array(160), new Int16Array(319)), { name: 'RangeError', message: /dst must hold at least 320/ });
-    assert.throws(() => r.process(new Float32Array(160) as never, new Int16Array(320)), { name: 'TypeError', message: /src must be an Int16Array \(got Float32Array\)/ });
+    assert.throws(() => r.process(new Int16Array(160), new Int16Array(319)), {
+      name: 'RangeError',
+      message: /dst must hold at least 320/,
+    });
+    assert.throws(() => r.process(new Float32Array(160) as never, new Int16Array(320)), {
+      name: 'TypeError',
+      message: /src must be an Int16Array \(got Float32Array\)/,
+    });
     r.close();
   });
 });

@@ -8,7 +8,8 @@ const tmp = scratch();
 after(() => tmp.cleanup());
 
 // The texts live in test/fixtures/codec (see its README); from dist/test/media/codec, four levels up.
-const fixture = (name: string) => fileURLToPath(new URL(`../../../../test/fixtures/codec/${name}`, import.meta.url));
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../../test/fixtures/codec/${name}`, import.meta.url));
 
 /** Speaks a text with espeak-ng and returns it at `rate` (sox converts; -G guards against clipping). */
 function speak(voice: string, speed: number, pitch: number, text: string, rate: number): Int16Array {
@@ -47,7 +48,9 @@ describe('DTMF talk-off', () => {
   for (const lang of ['English', 'Mandarin'] as const) {
     for (const rate of [8000, 16000] as const) {
       it(`reports no key in over a minute of espeak-ng ${lang} speech at ${rate} Hz (two voices, two levels)`, () => {
-        const speech = concat(VOICES[lang].map(([voice, speed, pitch]) => speak(voice, speed, pitch, TEXT[lang], rate)));
+        const speech = concat(
+          VOICES[lang].map(([voice, speed, pitch]) => speak(voice, speed, pitch, TEXT[lang], rate)),
+        );
         assert.ok(speech.length / rate >= 60, `only ${(speech.length / rate).toFixed(1)} s of ${lang}`);
         assert.equal(detect(speech, rate), '');
         assert.equal(detect(louder(speech, 3), rate), '', 'speech 9.5 dB louder (clipping)');
@@ -69,7 +72,11 @@ function instrument(rate: number, seconds: number, notesHz: readonly number[], a
   const hz: number[] = [];
   const amps: number[] = [];
   for (const f of notesHz) {
-    for (const [k, a] of [[1, amp], [2, amp / 2], [3, amp / 3]] as const) {
+    for (const [k, a] of [
+      [1, amp],
+      [2, amp / 2],
+      [3, amp / 3],
+    ] as const) {
       if (k * f < 0.45 * rate) {
         hz.push(k * f);
         amps.push(a);
@@ -102,6 +109,7 @@ function musicLike(rate: number): Int16Array[] {
     parts.push(instrument(rate, 0.15 + rng.next() * 0.35, notes, 3000 + rng.next() * 3000));
   }
   // A melody and arpeggios: one note at a time, through the DTMF bands.
-  for (let i = 0; i < 60; i++) parts.push(instrument(rate, 0.12, [note(Math.floor(rng.next() * 30) - 9)], 9000));
+  for (let i = 0; i < 60; i++)
+    parts.push(instrument(rate, 0.12, [note(Math.floor(rng.next() * 30) - 9)], 9000));
   return parts;
 }

@@ -15,7 +15,11 @@ export function run(cmd: string, args: readonly string[]): string {
 /** A scratch folder for one test file, removed by the returned cleanup. */
 export function scratch(): { dir: string; path(name: string): string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'vg-codec-'));
-  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Writes samples as raw little-endian s16. */
@@ -36,7 +40,12 @@ export function clip16(v: number): number {
 }
 
 /** Sum of sines (amplitudes in sample units), `seconds` long. */
-export function tones(rate: number, seconds: number, hz: readonly number[], amp: readonly number[]): Int16Array {
+export function tones(
+  rate: number,
+  seconds: number,
+  hz: readonly number[],
+  amp: readonly number[],
+): Int16Array {
   const out = new Int16Array(Math.round(rate * seconds));
   for (let i = 0; i < out.length; i++) {
     let v = 0;

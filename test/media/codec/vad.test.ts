@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { Vad, type MediaLogger, type VadOptions, type VadState } from '../../../src/media/index.js';
 import { clip16, concat, frames, readS16, Rng, run, scratch, tones } from './tools.js';
@@ -49,7 +48,16 @@ describe('Vad state machine (one test per edge)', () => {
   });
   it('speech -> speech, speech -> hangover, hangover -> hangover, hangover -> silence', () => {
     const { vad, rec } = make();
-    assert.deepEqual(drive(vad, 'LLLqqqqq'), ['onset', 'speech', 'speech', 'hangover', 'hangover', 'hangover', 'hangover', 'silence']);
+    assert.deepEqual(drive(vad, 'LLLqqqqq'), [
+      'onset',
+      'speech',
+      'speech',
+      'hangover',
+      'hangover',
+      'hangover',
+      'hangover',
+      'silence',
+    ]);
     assert.equal(vad.speaking, false);
     assert.deepEqual(rec.lines.slice(-2), ['vad: speech -> hangover', 'vad: hangover -> silence']);
   });
@@ -85,7 +93,11 @@ describe('Vad', () => {
     run('espeak-ng', ['-v', 'en', '-s', '170', '-w', wav, 'Please say the extension you want, then wait.']);
     run('sox', [wav, '-t', 'raw', '-r', '8000', '-e', 'signed', '-b', '16', '-c', '1', tmp.path('s.s16')]);
     const speech = readS16(tmp.path('s.s16'));
-    const x = concat([Int16Array.from({ length: 4000 }, () => clip16(20 * rng.gauss())), speech, new Int16Array(8000)]);
+    const x = concat([
+      Int16Array.from({ length: 4000 }, () => clip16(20 * rng.gauss())),
+      speech,
+      new Int16Array(8000),
+    ]);
     const vad = new Vad({ sampleRate: 8000 });
     const states = [...frames(x, 160)].map((f) => vad.process(f));
     const firstSpeech = states.indexOf('speech');
@@ -93,7 +105,10 @@ describe('Vad', () => {
     assert.ok(firstSpeech >= 25 && firstSpeech < 25 + 15, `speech starts at frame ${firstSpeech}`);
     // espeak trims its own trailing silence, so the utterance ends close to the end of `speech`.
     const endFrame = (4000 + speech.length) / 160;
-    assert.ok(lastSpeaking > endFrame && lastSpeaking < endFrame + 30, `speaking until frame ${lastSpeaking}, speech ends ~${endFrame}`);
+    assert.ok(
+      lastSpeaking > endFrame && lastSpeaking < endFrame + 30,
+      `speaking until frame ${lastSpeaking}, speech ends ~${endFrame}`,
+    );
     assert.equal(states.at(-1), 'silence');
   });
 
@@ -104,10 +119,22 @@ describe('Vad', () => {
       assert.equal(vad.process(tones(sampleRate, 0.02, [440], [8000])), 'speech');
       vad.close();
     }
-    assert.throws(() => new Vad({ sampleRate: 11025 as never }), { name: 'RangeError', message: /sampleRate must be one of/ });
-    assert.throws(() => new Vad({ sampleRate: 8000, onsetMs: 1.5 }), { name: 'RangeError', message: /onsetMs must be an integer/ });
-    assert.throws(() => new Vad({ sampleRate: 8000, thresholdDbov: 3 }), { name: 'RangeError', message: /thresholdDbov must be between -96 and 0/ });
-    assert.throws(() => new Vad(undefined as never), { name: 'TypeError', message: /options must be an object/ });
+    assert.throws(() => new Vad({ sampleRate: 11025 as never }), {
+      name: 'RangeError',
+      message: /sampleRate must be one of/,
+    });
+    assert.throws(() => new Vad({ sampleRate: 8000, onsetMs: 1.5 }), {
+      name: 'RangeError',
+      message: /onsetMs must be an integer/,
+    });
+    assert.throws(() => new Vad({ sampleRate: 8000, thresholdDbov: 3 }), {
+      name: 'RangeError',
+      message: /thresholdDbov must be between -96 and 0/,
+    });
+    assert.throws(() => new Vad(undefined as never), {
+      name: 'TypeError',
+      message: /options must be an object/,
+    });
     const vad = new Vad({ sampleRate: 8000 });
     vad.process(LOUD);
     vad.reset();

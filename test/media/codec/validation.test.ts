@@ -35,7 +35,16 @@ function detachedBytes(): Uint8Array {
 
 const huge = new Int16Array(MAX_ELEMENTS + 1);
 const hugeBytes = new Uint8Array(MAX_ELEMENTS + 1);
-const WRONG = [undefined, null, 42, 'pcm', [1, 2, 3], {}, new Float32Array(4), new DataView(new ArrayBuffer(4))];
+const WRONG = [
+  undefined,
+  null,
+  42,
+  'pcm',
+  [1, 2, 3],
+  {},
+  new Float32Array(4),
+  new DataView(new ArrayBuffer(4)),
+];
 
 /** Each sample-taking entry point, called with `x` as its sample argument. */
 const int16Inputs: Record<string, (x: Int16Array) => unknown> = {
@@ -61,10 +70,21 @@ describe('argument checks before the boundary', () => {
   for (const [name, call] of Object.entries(int16Inputs)) {
     it(`${name}: wrong types are TypeErrors naming the argument; empty, detached and huge are RangeErrors`, () => {
       for (const w of WRONG) {
-        assert.throws(() => call(w as never), (e: unknown) => e instanceof TypeError && e.message.startsWith(name) && /must be an Int16Array/.test(e.message), `${name}(${String(w)})`);
+        assert.throws(
+          () => call(w as never),
+          (e: unknown) =>
+            e instanceof TypeError && e.message.startsWith(name) && /must be an Int16Array/.test(e.message),
+          `${name}(${String(w)})`,
+        );
       }
-      assert.throws(() => call(new Int16Array(0)), { name: 'RangeError', message: /is empty or its buffer was detached|must not be empty/ });
-      assert.throws(() => call(new Int16Array(8).subarray(4, 4)), { name: 'RangeError', message: /must not be empty/ });
+      assert.throws(() => call(new Int16Array(0)), {
+        name: 'RangeError',
+        message: /is empty or its buffer was detached|must not be empty/,
+      });
+      assert.throws(() => call(new Int16Array(8).subarray(4, 4)), {
+        name: 'RangeError',
+        message: /must not be empty/,
+      });
       assert.throws(() => call(detached()), { name: 'RangeError', message: /detached/ });
       assert.throws(() => call(huge), { name: 'RangeError', message: /too long/ });
     });
@@ -72,7 +92,11 @@ describe('argument checks before the boundary', () => {
   for (const [name, call] of Object.entries(byteInputs)) {
     it(`${name}: the same for byte inputs (Buffer accepted)`, () => {
       for (const w of [...WRONG, new Int16Array(4), new Uint8ClampedArray(4)]) {
-        assert.throws(() => call(w as never), (e: unknown) => e instanceof TypeError && /must be a Uint8Array or Buffer/.test(e.message), `${name}(${String(w)})`);
+        assert.throws(
+          () => call(w as never),
+          (e: unknown) => e instanceof TypeError && /must be a Uint8Array or Buffer/.test(e.message),
+          `${name}(${String(w)})`,
+        );
       }
       assert.throws(() => call(new Uint8Array(0)), { name: 'RangeError' });
       assert.throws(() => call(detachedBytes()), { name: 'RangeError', message: /detached/ });
@@ -82,20 +106,44 @@ describe('argument checks before the boundary', () => {
   }
 
   it('odd lengths and short outputs are RangeErrors', () => {
-    assert.throws(() => new G722Encoder().encode(new Int16Array(161), new Uint8Array(100)), { name: 'RangeError', message: /even/ });
-    assert.throws(() => ulawEncode(new Int16Array(10), new Uint8Array(9)), { name: 'RangeError', message: /dst must hold at least 10/ });
-    assert.throws(() => new Resampler(48000, 8000).process(new Int16Array(7), new Int16Array(1)), { name: 'RangeError', message: /dst must hold at least 2/ });
-    assert.throws(() => alawEncode(new Int16Array(4), new Int16Array(4) as never), { name: 'TypeError', message: /dst must be a Uint8Array/ });
+    assert.throws(() => new G722Encoder().encode(new Int16Array(161), new Uint8Array(100)), {
+      name: 'RangeError',
+      message: /even/,
+    });
+    assert.throws(() => ulawEncode(new Int16Array(10), new Uint8Array(9)), {
+      name: 'RangeError',
+      message: /dst must hold at least 10/,
+    });
+    assert.throws(() => new Resampler(48000, 8000).process(new Int16Array(7), new Int16Array(1)), {
+      name: 'RangeError',
+      message: /dst must hold at least 2/,
+    });
+    assert.throws(() => alawEncode(new Int16Array(4), new Int16Array(4) as never), {
+      name: 'TypeError',
+      message: /dst must be a Uint8Array/,
+    });
   });
 });
 
 describe('use after close()', () => {
   const objects = {
-    G722Encoder: [() => new G722Encoder(), (o: G722Encoder) => o.encode(new Int16Array(2), new Uint8Array(1))],
-    G722Decoder: [() => new G722Decoder(), (o: G722Decoder) => o.decode(new Uint8Array(1), new Int16Array(2))],
-    Resampler: [() => new Resampler(8000, 16000), (o: Resampler) => o.process(new Int16Array(2), new Int16Array(4))],
+    G722Encoder: [
+      () => new G722Encoder(),
+      (o: G722Encoder) => o.encode(new Int16Array(2), new Uint8Array(1)),
+    ],
+    G722Decoder: [
+      () => new G722Decoder(),
+      (o: G722Decoder) => o.decode(new Uint8Array(1), new Int16Array(2)),
+    ],
+    Resampler: [
+      () => new Resampler(8000, 16000),
+      (o: Resampler) => o.process(new Int16Array(2), new Int16Array(4)),
+    ],
     DtmfGenerator: [() => new DtmfGenerator(), (o: DtmfGenerator) => o.generate(new Int16Array(2))],
-    DtmfDetector: [() => new DtmfDetector({ sampleRate: 8000 }), (o: DtmfDetector) => o.process(new Int16Array(2))],
+    DtmfDetector: [
+      () => new DtmfDetector({ sampleRate: 8000 }),
+      (o: DtmfDetector) => o.process(new Int16Array(2)),
+    ],
     Vad: [() => new Vad({ sampleRate: 8000 }), (o: Vad) => o.process(new Int16Array(2))],
   } as const;
   for (const [name, [make, use]] of Object.entries(objects)) {
@@ -105,7 +153,13 @@ describe('use after close()', () => {
       o.close();
       o.close();
       assert.equal(o.closed, true);
-      assert.throws(() => (use as (x: unknown) => unknown)(o), (e: unknown) => e instanceof CodecClosedError && e.code === 'codec_closed' && e.message === `${name}: used after close()`);
+      assert.throws(
+        () => (use as (x: unknown) => unknown)(o),
+        (e: unknown) =>
+          e instanceof CodecClosedError &&
+          e.code === 'codec_closed' &&
+          e.message === `${name}: used after close()`,
+      );
       assert.throws(() => o.reset(), CodecClosedError);
     });
   }
@@ -114,28 +168,64 @@ describe('use after close()', () => {
 describe('the C++ side checks again (called without the TypeScript face)', () => {
   const n = native();
   it('raw functions reject wrong types, short outputs, detached and huge arrays without crashing', () => {
-    assert.throws(() => n.g711_alaw_encode('x' as never, new Uint8Array(1)), { name: 'TypeError', message: 'g711_alaw_encode: src must be an Int16Array' });
-    assert.throws(() => n.g711_alaw_encode(new Int16Array(4), new Uint8Array(3)), { name: 'RangeError', message: /dst is shorter than src/ });
-    assert.throws(() => n.g711_ulaw_decode(new Uint8Array(4), new Uint8Array(4) as never), { name: 'TypeError', message: /dst must be an Int16Array/ });
+    assert.throws(() => n.g711_alaw_encode('x' as never, new Uint8Array(1)), {
+      name: 'TypeError',
+      message: 'g711_alaw_encode: src must be an Int16Array',
+    });
+    assert.throws(() => n.g711_alaw_encode(new Int16Array(4), new Uint8Array(3)), {
+      name: 'RangeError',
+      message: /dst is shorter than src/,
+    });
+    assert.throws(() => n.g711_ulaw_decode(new Uint8Array(4), new Uint8Array(4) as never), {
+      name: 'TypeError',
+      message: /dst must be an Int16Array/,
+    });
     assert.throws(() => n.frame_energy_dbov(detached()), { name: 'RangeError', message: /detached/ });
     assert.throws(() => n.frame_energy_dbov(huge), { name: 'RangeError', message: /too long/ });
     assert.throws(() => (n.frame_energy_dbov as () => number)(), { name: 'TypeError' });
-    assert.throws(() => n.tone_levels_dbov(new Int16Array(8), 8000, new Float64Array([5000]), new Float64Array(1)), { name: 'RangeError', message: /freqsHz\[0\]/ });
-    assert.throws(() => n.tone_levels_dbov(new Int16Array(8), 8000, new Float64Array(2), new Float64Array(1)), { name: 'RangeError', message: /out is shorter/ });
+    assert.throws(
+      () => n.tone_levels_dbov(new Int16Array(8), 8000, new Float64Array([5000]), new Float64Array(1)),
+      { name: 'RangeError', message: /freqsHz\[0\]/ },
+    );
+    assert.throws(
+      () => n.tone_levels_dbov(new Int16Array(8), 8000, new Float64Array(2), new Float64Array(1)),
+      { name: 'RangeError', message: /out is shorter/ },
+    );
   });
 
   it('raw classes reject bad construction and calls, and refuse use after close', () => {
     assert.throws(() => new n.Resampler(8000, 11025), { name: 'RangeError', message: /rates must be/ });
-    assert.throws(() => new n.Resampler('8000' as never, 16000), { name: 'TypeError', message: /fromHz must be a number/ });
-    assert.throws(() => new n.DtmfDetector(44100), { name: 'RangeError', message: /sampleRate must be 8000 or 16000/ });
-    assert.throws(() => new n.DtmfGenerator(8000, 5, 100, -10, -8), { name: 'RangeError', message: /toneMs/ });
-    assert.throws(() => new n.Vad(8000, -45, 10, 40.5, 400, 6), { name: 'RangeError', message: /onsetMs must be an integer/ });
+    assert.throws(() => new n.Resampler('8000' as never, 16000), {
+      name: 'TypeError',
+      message: /fromHz must be a number/,
+    });
+    assert.throws(() => new n.DtmfDetector(44100), {
+      name: 'RangeError',
+      message: /sampleRate must be 8000 or 16000/,
+    });
+    assert.throws(() => new n.DtmfGenerator(8000, 5, 100, -10, -8), {
+      name: 'RangeError',
+      message: /toneMs/,
+    });
+    assert.throws(() => new n.Vad(8000, -45, 10, 40.5, 400, 6), {
+      name: 'RangeError',
+      message: /onsetMs must be an integer/,
+    });
     const r = new n.Resampler(8000, 48000);
-    assert.throws(() => r.process(new Int16Array(10), new Int16Array(59)), { name: 'RangeError', message: /dst must hold 60/ });
+    assert.throws(() => r.process(new Int16Array(10), new Int16Array(59)), {
+      name: 'RangeError',
+      message: /dst must hold 60/,
+    });
     const enc = new n.G722Encoder();
-    assert.throws(() => enc.encode(new Int16Array(3), new Uint8Array(2)), { name: 'RangeError', message: /even/ });
+    assert.throws(() => enc.encode(new Int16Array(3), new Uint8Array(2)), {
+      name: 'RangeError',
+      message: /even/,
+    });
     enc.close();
-    assert.throws(() => enc.encode(new Int16Array(2), new Uint8Array(1)), { name: 'Error', message: 'G722Encoder: used after close()' });
+    assert.throws(() => enc.encode(new Int16Array(2), new Uint8Array(1)), {
+      name: 'Error',
+      message: 'G722Encoder: used after close()',
+    });
     const g = new n.DtmfGenerator(8000, 100, 100, -10, -8);
     assert.equal(g.queue('12#'), true);
     assert.equal(g.queue('1x'), false, 'invalid keys are refused whole');
