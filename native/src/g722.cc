@@ -27,9 +27,11 @@ constexpr int kQq6[64] = {-17,   -17,   -17,   -17,   -3101, -2738, -2376, -2088
                           2738,  2376,  2088,  1873,  1689,  1535,  1399,  1279,  1170,  1072,  982,
                           899,   822,   750,   682,   618,   558,   501,   447,   396,   347,   300,
                           254,   211,   170,   130,   91,    54,    17,    -54,   -17};
-// Low-band quantiser decision levels Q6 (Table 12), increasing; scaled by DETL at run time.
-constexpr int kQ6[29] = {35,  72,  110, 150, 190, 233,  276,  323,  370,  422,  473,  530,  587,  650, 714,
-                         786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919};
+// Low-band quantiser decision levels Q6 (Table 12), increasing; scaled by DETL at run time. Padded
+// to 32 with levels no difference reaches, for a branch-free binary search.
+constexpr int64_t kQ6[32] = {35,   72,   110,  150,  190,  233,  276,  323,  370,  422,  473,
+                             530,  587,  650,  714,  786,  858,  940,  1023, 1121, 1219, 1339,
+                             1458, 1612, 1765, 1980, 2195, 2557, 2919, 1 << 30, 1 << 30, 1 << 30};
 
 // High band: QQ2 (Table 16) signed by the 2-bit code IH, and WH (Table 16) by its low bit.
 constexpr int kQq2[4] = {-926, -202, 926, 202};
@@ -61,10 +63,12 @@ void Adapt(Band* b, int dq) {
   b->al[0] = Clamp(-192 * sg0 + ((b->al[0] * 255) >> 8), -limit, limit);
 
   int sz = 0;
+  // BL += 128 when the signs of DLT and DLTi agree, -128 when they differ, nothing when DLT = 0
+  // (written without branches: the signs are random and would defeat branch prediction).
+  const int active = dq != 0 ? 1 : 0;
   for (int i = 5; i >= 0; i--) {
-    int leak = (b->bl[i] * 255) >> 8;
-    if (dq != 0) leak += ((b->dlt[i] ^ dq) < 0) ? -128 : 128;
-    b->bl[i] = leak;
+    const int differ = static_cast<int>(static_cast<uint32_t>(b->dlt[i] ^ dq) >> 31);
+    b->bl[i] = ((b->bl[i] * 255) >> 8) + active * (128 - 256 * differ);
   }
   for (int i = 5; i > 0; i--) b->dlt[i] = b->dlt[i - 1];
   b->dlt[0] = Sat16(dq * 2);
@@ -148,16 +152,9 @@ void Encode(EncoderState* st, const int16_t* pcm, size_t n, uint8_t* out) {
     const int el = Sat16(xl - lo->s);
     const int ml = el >= 0 ? el : ~el;
     const int scaled = (ml + 1) << 10;
-    // i = number of decision levels below the difference (levels increase: binary search).
-    int i = 0, hi_i = 29;
-    while (i < hi_i) {
-      const int mid = (i + hi_i) >> 1;
-      if (scaled > kQ6[mid] * lo->det) {
-        i = mid + 1;
-      } else {
-        hi_i = mid;
-      }
-    }
+    // i = number of decision levels below the difference (0..29), by a branch-free binary search.
+    int i = 0;
+    for (int step = 16; step > 0; step >>= 1) i += scaled > kQ6[i + step - 1] * lo->det ? step : 0;
     const int il = (el < 0 ? (i < 2 ? 63 : 33) : 61) - i;
 
     UpdateHigh(hi, (hi->det * kQq2[ih]) >> 10, ih);
