@@ -58,10 +58,10 @@ void Detector::Reset() {
   std::fill(buf_.begin(), buf_.end(), 0.0f);
   since_hop_ = 0;
   seen_ = win_ + lag_;  // the buffer starts as silence
-  cand_ = 0;
-  cand_run_ = 0;
-  current_ = 0;
-  off_run_ = 0;
+  state_ = State::kIdle;
+  key_ = 0;
+  run_ = 0;
+  prev_row_dev_ = prev_col_dev_ = 0;
   last_ = Window{};
 }
 
@@ -145,6 +145,46 @@ char Detector::Analyse() {
   return w.key;
 }
 
+char Detector::Step(const Window& w) {
+  // Real tones hold their frequencies; speech harmonics that wander into the tolerance glide.
+  const bool steady = std::fabs(w.row_dev - prev_row_dev_) <= lim_.max_dev_step &&
+                      std::fabs(w.col_dev - prev_col_dev_) <= lim_.max_dev_step;
+  prev_row_dev_ = w.row_dev;
+  prev_col_dev_ = w.col_dev;
+  char report = 0;
+  switch (state_) {
+    case State::kIdle:
+    case State::kCandidate:
+      if (w.key == 0) {
+        state_ = State::kIdle;
+        key_ = 0;
+        run_ = 0;
+      } else if (state_ == State::kCandidate && w.key == key_ && steady) {
+        run_++;
+      } else {
+        state_ = State::kCandidate;
+        key_ = w.key;
+        run_ = 1;
+      }
+      if (state_ == State::kCandidate && run_ >= kOnWindows) {
+        state_ = State::kKey;
+        run_ = 0;
+        report = key_;
+      }
+      break;
+    case State::kKey:
+      if (w.key == key_) {
+        run_ = 0;
+      } else if (++run_ >= kOffWindows) {
+        state_ = State::kIdle;
+        key_ = 0;
+        run_ = 0;
+      }
+      break;
+  }
+  return report;
+}
+
 size_t Detector::Process(const int16_t* x, size_t n, char* keys, size_t max_keys) {
   size_t found = 0;
   while (n > 0) {
@@ -156,33 +196,9 @@ size_t Detector::Process(const int16_t* x, size_t n, char* keys, size_t max_keys
     x += take;
     n -= take;
     if (since_hop_ < hop_) break;
-    const char key = Analyse();
-    // Key state machine: idle (counting a candidate) or in a reported key (counting misses).
-    if (current_ == 0) {
-      // Real tones hold their frequencies; speech harmonics glide (a talk-off guard).
-      const bool steady = std::fabs(last_.row_dev - cand_row_dev_) <= lim_.max_dev_step &&
-                          std::fabs(last_.col_dev - cand_col_dev_) <= lim_.max_dev_step;
-      if (key != 0 && key == cand_ && steady) {
-        cand_run_++;
-      } else {
-        cand_ = key;
-        cand_run_ = key != 0 ? 1 : 0;
-      }
-      cand_row_dev_ = last_.row_dev;
-      cand_col_dev_ = last_.col_dev;
-      if (cand_run_ >= kOnWindows) {
-        current_ = cand_;
-        off_run_ = 0;
-        cand_ = 0;
-        cand_run_ = 0;
-        if (found < max_keys) keys[found++] = current_;
-      }
-    } else if (key == current_) {
-      off_run_ = 0;
-    } else if (++off_run_ >= kOffWindows) {
-      current_ = 0;
-      off_run_ = 0;
-    }
+    Analyse();
+    const char report = Step(last_);
+    if (report != 0 && found < max_keys) keys[found++] = report;
     // Keep the last win_ + lag_ samples for the next analysis.
     const size_t keep = win_ + lag_;
     memmove(buf_.data(), buf_.data() + seen_ - keep, keep * sizeof(float));

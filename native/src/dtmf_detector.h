@@ -39,7 +39,7 @@ class Detector {
   size_t Process(const int16_t* x, size_t n, char* keys, size_t max_keys);
   void Reset();
 
-  // Analysis of the most recent window, for tests and diagnostics.
+  // Analysis of one window, for the state machine, tests and diagnostics.
   struct Window {
     char key;  // 0 when the window holds no key
     double row_dbov, col_dbov, total_dbov;
@@ -47,6 +47,18 @@ class Detector {
     int row, col;
   };
   const Window& last_window() const { return last_; }
+
+  // Key state machine, one step per analysed window:
+  //
+  //   idle --key window (candidate run 1)--> candidate
+  //   candidate --same key, frequencies steady--> candidate, run + 1; at kOnWindows: key (REPORT)
+  //   candidate --other key or unsteady--> candidate, run 1   candidate --no key--> idle
+  //   key --same key--> key (misses 0)   key --anything else--> key, misses + 1
+  //   key --kOffWindows misses in a row--> idle
+  enum class State { kIdle, kCandidate, kKey };
+  // Advances the machine by one window; returns the key to report, or 0.
+  char Step(const Window& w);
+  State state() const { return state_; }
 
  private:
   char Analyse();
@@ -60,12 +72,11 @@ class Detector {
   std::vector<float> buf_;        // the last win_ + lag_ samples
   size_t since_hop_ = 0;          // samples since the last analysis
   size_t seen_ = 0;               // samples consumed (saturating at buffer length)
-  // Key state: candidate run while idle, then the reported key until it stops.
-  char cand_ = 0;
-  int cand_run_ = 0;
-  double cand_row_dev_ = 0, cand_col_dev_ = 0;
-  char current_ = 0;
-  int off_run_ = 0;
+  // Key state machine (see Step): the candidate or reported key and its run of windows.
+  State state_ = State::kIdle;
+  char key_ = 0;
+  int run_ = 0;  // candidate: windows in a row; key: misses in a row
+  double prev_row_dev_ = 0, prev_col_dev_ = 0;
   Window last_{};
 };
 

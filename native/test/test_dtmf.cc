@@ -145,3 +145,27 @@ TEST(dtmf_detects_under_noise) {
   for (auto& v : x) v = vgtest::Clip16(v + 450 * rng.Gauss());  // about 20 dB below each tone
   CHECK(Detect(8000, x, 160) == kAllKeys);
 }
+
+TEST(dtmf_state_machine_edges) {
+  Detector d(8000, DetectorLimits{});
+  using S = Detector::State;
+  auto win = [](char key, double dev = 0) {
+    Detector::Window w{};
+    w.key = key;
+    w.row_dev = dev;
+    w.col_dev = dev;
+    return w;
+  };
+  CHECK(d.Step(win(0)) == 0 && d.state() == S::kIdle);                 // idle -> idle
+  CHECK(d.Step(win('5')) == 0 && d.state() == S::kCandidate);          // idle -> candidate
+  CHECK(d.Step(win(0)) == 0 && d.state() == S::kIdle);                 // candidate -> idle
+  CHECK(d.Step(win('5')) == 0 && d.state() == S::kCandidate);
+  CHECK(d.Step(win('6')) == 0 && d.state() == S::kCandidate);          // candidate -> other candidate
+  CHECK(d.Step(win('6', 0.01)) == 0 && d.state() == S::kCandidate);    // unsteady: run restarts
+  CHECK(d.Step(win('6', 0.01)) == '6' && d.state() == S::kKey);        // candidate -> key, reported
+  CHECK(d.Step(win('6', 0.01)) == 0 && d.state() == S::kKey);          // key -> key
+  for (int i = 0; i < Detector::kOffWindows - 1; i++) CHECK(d.Step(win(0)) == 0 && d.state() == S::kKey);
+  CHECK(d.Step(win('6')) == 0 && d.state() == S::kKey);                // misses reset by the key
+  for (int i = 0; i < Detector::kOffWindows - 1; i++) CHECK(d.Step(win('7')) == 0 && d.state() == S::kKey);
+  CHECK(d.Step(win(0)) == 0 && d.state() == S::kIdle);                 // key -> idle after the misses
+}
