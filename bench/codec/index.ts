@@ -38,7 +38,12 @@ function speechLike(rate: number): Int16Array[] {
     Int16Array.from({ length: n }, (_, i) => {
       s = (s * 1103515245 + 12345) >>> 0;
       const t = (f * n + i) / rate;
-      return Math.round(6000 * Math.sin(2 * Math.PI * 310 * t) + 2500 * Math.sin(2 * Math.PI * 1870 * t) + ((s >>> 16) % 2000) - 1000);
+      return Math.round(
+        6000 * Math.sin(2 * Math.PI * 310 * t) +
+          2500 * Math.sin(2 * Math.PI * 1870 * t) +
+          ((s >>> 16) % 2000) -
+          1000,
+      );
     }),
   );
 }
@@ -58,7 +63,9 @@ const napi = {
   noop: nsPerCall(() => n.noop()),
   typed: nsPerCall(() => void n.noop_typed(frame160)),
 };
-out(`N-API call cost: empty call ${fmt(napi.noop)}, call taking one Int16Array ${fmt(napi.typed)} (an empty JavaScript call: ${fmt(napi.js)})`);
+out(
+  `N-API call cost: empty call ${fmt(napi.noop)}, call taking one Int16Array ${fmt(napi.typed)} (an empty JavaScript call: ${fmt(napi.js)})`,
+);
 out();
 
 // --- G.711: native (1 and 50 frames per call), our JavaScript tables, alawmulaw ---
@@ -101,11 +108,15 @@ const g711Rows: [string, () => void, () => void, () => void, () => void][] = [
     () => void alawmulaw.mulaw.encode(nextPcm()),
   ],
 ];
-out('| G.711, 160 samples (20 ms at 8 kHz) | native, 1 frame per call | native, 50 frames per call | JS 256/65,536-entry table (ours) | alawmulaw 6.0.0 | used by voicegate |');
+out(
+  '| G.711, 160 samples (20 ms at 8 kHz) | native, 1 frame per call | native, 50 frames per call | JS 256/65,536-entry table (ours) | alawmulaw 6.0.0 | used by voicegate |',
+);
 out('|---|---:|---:|---:|---:|---|');
 for (const [name, one, batch, table, pkg] of g711Rows) {
   const r = [nsPerCall(one), nsPerCall(batch) / FRAMES, nsPerCall(table), nsPerCall(pkg)];
-  out(`| ${name} | ${r.map(fmt).join(' | ')} | ${r[0]! <= r[2]! ? 'native' : 'JS table'} (JS table only for ≤ ${JS_PATH_MAX_ELEMENTS} elements) |`);
+  out(
+    `| ${name} | ${r.map(fmt).join(' | ')} | ${r[0]! <= r[2]! ? 'native' : 'JS table'} (JS table only for ≤ ${JS_PATH_MAX_ELEMENTS} elements) |`,
+  );
 }
 out();
 
@@ -126,7 +137,12 @@ const nextPcm16 = cycle(pcm16);
     encJs.encode(f, b);
     if (a.some((v, i) => v !== b[i])) throw new Error('G.722 JavaScript baseline differs from the addon');
   }
-  rows.push(['G.722 encode, 320 samples', () => void enc.encode(nextPcm16(), a), 'plain JS port (no npm package)', () => encJs.encode(nextPcm16(), b)]);
+  rows.push([
+    'G.722 encode, 320 samples',
+    () => void enc.encode(nextPcm16(), a),
+    'plain JS port (no npm package)',
+    () => encJs.encode(nextPcm16(), b),
+  ]);
   const g722codes = pcm16.map((f) => {
     const c = new Uint8Array(160);
     new G722Encoder().encode(f, c);
@@ -136,7 +152,12 @@ const nextPcm16 = cycle(pcm16);
   const dec = new G722Decoder();
   const decJs = new G722DecoderJs();
   const o = new Int16Array(320);
-  rows.push(['G.722 decode, 160 octets', () => void dec.decode(nextG722(), o), 'plain JS port (no npm package)', () => decJs.decode(nextG722(), o)]);
+  rows.push([
+    'G.722 decode, 160 octets',
+    () => void dec.decode(nextG722(), o),
+    'plain JS port (no npm package)',
+    () => decJs.decode(nextG722(), o),
+  ]);
 }
 
 const pairs: [SampleRate, SampleRate][] = [
@@ -173,7 +194,12 @@ for (const rate of [8000, 16000] as const) {
   const stream = new DtmfDetectionStream({ format: { sampleRate: rate, channels: 1 } });
   const bufs = dtmfFrames.map((f) => Buffer.from(f.buffer));
   const nextBuf = cycle(bufs);
-  rows.push([`DTMF detect, ${rate / 50} samples`, () => void det.process(next()), 'dtmf-detection-stream 1.18.0', () => stream._write(nextBuf(), 'buffer', () => undefined)]);
+  rows.push([
+    `DTMF detect, ${rate / 50} samples`,
+    () => void det.process(next()),
+    'dtmf-detection-stream 1.18.0',
+    () => stream._write(nextBuf(), 'buffer', () => undefined),
+  ]);
 }
 
 {
@@ -239,4 +265,6 @@ for (const [op, nat, base, baseFn] of rows) {
   out(`| ${op} | ${fmt(a)} | ${base} | ${fmt(b)} | ${(b / a).toFixed(1)}× |`);
 }
 out();
-out(`node ${process.version}, ${process.arch}; fastest of 7 timed trials per cell, ${FRAMES} distinct frames cycled.`);
+out(
+  `node ${process.version}, ${process.arch}; fastest of 7 timed trials per cell, ${FRAMES} distinct frames cycled.`,
+);
