@@ -1,8 +1,11 @@
 /**
- * Streaming sample-rate conversion between 8, 16, 22.05, 24, 44.1 and 48 kHz (polyphase
- * Kaiser-windowed sinc; flat within ±0.002 dB to 0.85 × the lower Nyquist frequency, at least
- * 74.9 dB down from that Nyquist frequency up). One object per stream and direction: its history
- * makes frame-by-frame output identical to resampling the whole signal at once.
+ * Streaming sample-rate conversion between 8, 16, 22.05, 24, 44.1 and 48 kHz: a polyphase FIR whose
+ * prototype is a Kaiser-windowed sinc (design: passband to 0.85 × the lower Nyquist frequency,
+ * stopband from that Nyquist frequency, 75 dB). Measured for every pair (native test): passband
+ * ripple 0.003 dB peak to peak, stopband attenuation 74.9 dB or more; group delay 3.9 ms for pairs
+ * with 8 kHz, 0.7-2 ms for the others. One object per stream and direction: its history makes
+ * frame-by-frame output identical to resampling the whole signal at once. The last `delay` input
+ * samples of a stream stay inside the filter (feed silence to flush them).
  */
 import { checkCapacity, checkInt16, checkOneOf, CodecClosedError } from './check.js';
 import { native, type NativeResampler } from './native.js';
