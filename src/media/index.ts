@@ -2,4 +2,39 @@
  * Media layer: audio frames, the codec addon's typed face, players, recorders, in-band DTMF,
  * energy/VAD and bridging. May import: rtp, sdp.
  */
-export { NativeAddonMissingError, nativeAddonPath, sdNotify } from './codec/index.js';
+export {
+  NativeAddonMissingError,
+  nativeAddonPath,
+  sdNotify,
+  CodecClosedError,
+  alawEncode,
+  ulawEncode,
+  alawDecode,
+  ulawDecode,
+  alawToUlaw,
+  ulawToAlaw,
+  G722Encoder,
+  G722Decoder,
+  Resampler,
+  RESAMPLER_RATES,
+  frameEnergyDbov,
+  toneLevelsDbov,
+  DBOV_FLOOR,
+  DBM0_TO_DBOV,
+  DtmfGenerator,
+  DTMF_KEYS,
+  DTMF_GENERATOR_DEFAULTS,
+  DtmfDetector,
+  Vad,
+  VAD_DEFAULTS,
+} from './codec/index.js';
+export type {
+  MediaLogger,
+  SampleRate,
+  DtmfGeneratorOptions,
+  DtmfSampleRate,
+  DtmfDetectorOptions,
+  DtmfWindow,
+  VadState,
+  VadOptions,
+} from './codec/index.js';
