@@ -235,14 +235,14 @@ export class JitterBuffer {
     return o;
   }
 
-  private empty(kind: 'conceal' | 'silence'): PlayoutFrame {
+  private empty(kind: 'conceal' | 'silence', seq = this.next): PlayoutFrame {
     const o = this.out;
     o.kind = kind;
     o.marker = false;
     o.buffer = undefined;
     o.offset = 0;
     o.length = 0;
-    o.sequenceNumber = this.next & 0xffff;
+    o.sequenceNumber = seq & 0xffff;
     if (kind === 'conceal') this.lastTs = (this.lastTs + this.tsStep) >>> 0;
     o.timestamp = this.lastTs;
     return o;
@@ -255,9 +255,12 @@ export class JitterBuffer {
       this.st = 'playing';
       this.concealRun = 0;
     }
-    // Too deep for long: drop the oldest frame to bring the delay down.
-    if (this.depth > this.targetFrames + 2) {
-      if (++this.aboveTarget >= 50) {
+    // Too deep for long: drop the oldest frame to bring the delay down, faster the deeper it is
+    // (one frame per second at 3 frames above target).
+    const excess = this.depth - this.targetFrames - 2;
+    if (excess > 0) {
+      this.aboveTarget += excess;
+      if (this.aboveTarget >= 50) {
         this.aboveTarget = 0;
         const i = this.next & this.mask;
         if (this.present[i] && this.seqs[i] === this.next) {
@@ -288,7 +291,7 @@ export class JitterBuffer {
       this.next++;
       this.stats.lost++;
       this.concealRun = 0;
-      return this.empty('conceal');
+      return this.empty('conceal', this.next - 1);
     }
     // Underrun: keep waiting for `next` (the delay grows by this frame) and aim deeper.
     this.stats.underruns++;
