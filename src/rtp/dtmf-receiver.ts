@@ -62,7 +62,10 @@ export class DtmfReceiver {
   }
 
   private go(to: DtmfReceiverState, why: string): void {
-    this.log.debug(`rfc4733 rx: ${this.st} -> ${to} (${why})`, { event: this.event, timestamp: this.segmentTs });
+    this.log.debug(`rfc4733 rx: ${this.st} -> ${to} (${why})`, {
+      event: this.event,
+      timestamp: this.segmentTs,
+    });
     this.st = to;
   }
 
@@ -127,7 +130,10 @@ export class DtmfReceiver {
   private continues(delta: number): boolean {
     // The next segment starts at the previous timestamp + 0xFFFF (or + its duration so far).
     const slack = this.clockRate / 10;
-    return Math.abs(delta - 0xffff) <= slack || (this.duration >= 0xffff - slack && Math.abs(delta - this.duration) <= slack);
+    return (
+      Math.abs(delta - 0xffff) <= slack ||
+      (this.duration >= 0xffff - slack && Math.abs(delta - this.duration) <= slack)
+    );
   }
 
   /** When poll() must run next (ms), or undefined when no event is open. */

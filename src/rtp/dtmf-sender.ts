@@ -66,7 +66,11 @@ export class DtmfSender {
 
   constructor(options: DtmfSenderOptions = {}) {
     this.clockRate = options.clockRate ?? 8000;
-    this.defaults = { durationMs: options.durationMs ?? 100, gapMs: options.gapMs ?? 60, volume: options.volume ?? 10 };
+    this.defaults = {
+      durationMs: options.durationMs ?? 100,
+      gapMs: options.gapMs ?? 60,
+      volume: options.volume ?? 10,
+    };
     this.maxQueue = options.maxQueue ?? 64;
     this.endRepeats = options.endRepeats ?? 3;
     this.log = options.logger ?? { debug: noop, info: noop, warn: noop, error: noop };
@@ -94,7 +98,10 @@ export class DtmfSender {
    * Queues digits; returns how many were queued, or a code: `invalid` (a character that is not a
    * DTMF digit — nothing queued) or `full` (the queue bound would be exceeded — nothing queued).
    */
-  enqueue(digits: string, options: { durationMs?: number; volume?: number } = {}): number | 'invalid' | 'full' {
+  enqueue(
+    digits: string,
+    options: { durationMs?: number; volume?: number } = {},
+  ): number | 'invalid' | 'full' {
     const events: number[] = [];
     for (const d of digits) {
       const e = eventOf(d);
@@ -104,7 +111,8 @@ export class DtmfSender {
     if (this.queue.length + events.length > this.maxQueue) return 'full';
     const ms = Math.max(40, Math.min(options.durationMs ?? this.defaults.durationMs, 60_000));
     const volume = Math.max(0, Math.min(63, Math.round(options.volume ?? this.defaults.volume)));
-    for (const event of events) this.queue.push({ event, units: Math.round((ms * this.clockRate) / 1000), volume });
+    for (const event of events)
+      this.queue.push({ event, units: Math.round((ms * this.clockRate) / 1000), volume });
     return events.length;
   }
 
@@ -119,8 +127,10 @@ export class DtmfSender {
    */
   tick(timestamp: number, units: number, out: EventPacket): boolean {
     if (this.st === 'gap') {
-      this.gapLeft -= units;
-      if (this.gapLeft > 0) return false;
+      if (this.gapLeft > 0) {
+        this.gapLeft -= units;
+        return false;
+      }
       this.go('idle', 'gap over');
     }
     if (this.st === 'idle') {

@@ -5,7 +5,12 @@
 export { type Clock, type TimerHandle, systemClock } from './clock.js';
 export { type RtpDropCounters, newDropCounters } from './counters.js';
 export { isRtcp, looksLikeRtp } from './demux.js';
-export { type DigitEvent, DtmfReceiver, type DtmfReceiverOptions, type DtmfReceiverState } from './dtmf-receiver.js';
+export {
+  type DigitEvent,
+  DtmfReceiver,
+  type DtmfReceiverOptions,
+  type DtmfReceiverState,
+} from './dtmf-receiver.js';
 export { DtmfSender, type DtmfSenderOptions, type DtmfSenderState, type EventPacket } from './dtmf-sender.js';
 export {
   JitterBuffer,

@@ -92,7 +92,16 @@ export class JitterBuffer {
   /** Jitter estimate in ms (§6.4.1 smoothing). */
   jitterMs = 0;
   private targetFrames: number;
-  readonly stats: JitterStats = { pushed: 0, played: 0, lost: 0, underruns: 0, late: 0, duplicates: 0, dropped: 0, resets: 0 };
+  readonly stats: JitterStats = {
+    pushed: 0,
+    played: 0,
+    lost: 0,
+    underruns: 0,
+    late: 0,
+    duplicates: 0,
+    dropped: 0,
+    resets: 0,
+  };
   private readonly out: PlayoutFrame = {
     kind: 'silence',
     sequenceNumber: 0,
@@ -117,7 +126,10 @@ export class JitterBuffer {
     this.clockRate = options.clockRate ?? 8000;
     this.tsStep = (this.frameMs * this.clockRate) / 1000;
     this.minFrames = Math.max(1, Math.ceil((options.minDelayMs ?? 20) / this.frameMs));
-    this.maxFrames = Math.min(this.size - 2, Math.max(this.minFrames, Math.floor((options.maxDelayMs ?? 200) / this.frameMs)));
+    this.maxFrames = Math.min(
+      this.size - 2,
+      Math.max(this.minFrames, Math.floor((options.maxDelayMs ?? 200) / this.frameMs)),
+    );
     this.maxConceal = options.maxConcealFrames ?? 5;
     this.targetFrames = this.clamp(Math.ceil((options.initialDelayMs ?? 40) / this.frameMs));
   }
@@ -170,7 +182,15 @@ export class JitterBuffer {
     this.stats.resets++;
   }
 
-  push(seq: number, timestamp: number, marker: boolean, buffer: Uint8Array, offset: number, length: number, nowMs: number): PushResult {
+  push(
+    seq: number,
+    timestamp: number,
+    marker: boolean,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    nowMs: number,
+  ): PushResult {
     let result: PushResult = 'queued';
     if (!this.started) this.restart(seq, timestamp);
     const base = this.next & 0xffff;

@@ -16,7 +16,8 @@
  * into the caller's buffer. Every length is checked before it is read.
  */
 
-export type RtpParseCode = 'ok' | 'too_short' | 'bad_version' | 'truncated_csrc' | 'truncated_extension' | 'bad_padding';
+export type RtpParseCode =
+  'ok' | 'too_short' | 'bad_version' | 'truncated_csrc' | 'truncated_extension' | 'bad_padding';
 
 /** A parsed RTP packet as offsets into `buffer`; valid until the buffer is reused. */
 export class RtpView {
@@ -58,7 +59,11 @@ const EMPTY = new Uint8Array(0);
 export const RTP_HEADER_SIZE = 12;
 
 export function readU32(b: Uint8Array, o: number): number {
-  return ((b[o] as number) * 0x1000000 + (((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number))) >>> 0;
+  return (
+    ((b[o] as number) * 0x1000000 +
+      (((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number))) >>>
+    0
+  );
 }
 
 export function writeU32(b: Uint8Array, o: number, v: number): void {
@@ -69,7 +74,12 @@ export function writeU32(b: Uint8Array, o: number, v: number): void {
 }
 
 /** Parses `length` bytes at `offset` of `buf` into `view`. Never throws. */
-export function parseRtp(view: RtpView, buf: Uint8Array, offset = 0, length = buf.length - offset): RtpParseCode {
+export function parseRtp(
+  view: RtpView,
+  buf: Uint8Array,
+  offset = 0,
+  length = buf.length - offset,
+): RtpParseCode {
   if (offset < 0 || length < RTP_HEADER_SIZE || offset + length > buf.length) return 'too_short';
   const b0 = buf[offset] as number;
   if (b0 >> 6 !== 2) return 'bad_version';
@@ -162,7 +172,13 @@ function invalid(p: RtpPacket): boolean {
 }
 
 export function rtpMarshalSize(p: RtpPacket): number {
-  return RTP_HEADER_SIZE + 4 * (p.csrc?.length ?? 0) + (p.extension ? 4 + p.extension.data.length : 0) + p.payload.length + (p.padding ?? 0);
+  return (
+    RTP_HEADER_SIZE +
+    4 * (p.csrc?.length ?? 0) +
+    (p.extension ? 4 + p.extension.data.length : 0) +
+    p.payload.length +
+    (p.padding ?? 0)
+  );
 }
 
 /** Writes `p` into `buf` at `offset`; returns the bytes written, MARSHAL_TOO_SMALL or MARSHAL_INVALID. */

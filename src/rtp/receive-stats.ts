@@ -153,7 +153,8 @@ export class ReceiveStats {
     const receivedInterval = this.received - this.receivedPrior;
     this.receivedPrior = this.received;
     const lostInterval = expectedInterval - receivedInterval;
-    const fraction = expectedInterval === 0 || lostInterval <= 0 ? 0 : Math.floor((lostInterval * 256) / expectedInterval);
+    const fraction =
+      expectedInterval === 0 || lostInterval <= 0 ? 0 : Math.floor((lostInterval * 256) / expectedInterval);
     this.lastFraction = Math.min(fraction, 255);
     const dlsr = this.lsr === 0 ? 0 : Math.floor(((nowMs - this.lastSrAt) * 65536) / 1000) >>> 0;
     return {

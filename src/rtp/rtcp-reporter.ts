@@ -11,18 +11,15 @@ import { type ReportBlock, type RtcpPacket, SDES_CNAME } from './rtcp.js';
 import { marshalRtcp, rtcpMarshalSize } from './rtcp-write.js';
 import { minimumInterval, rtcpInterval } from './rtcp-interval.js';
 
-/** What the reporter reads from its session. */
+/** What the reporter reads from its session, when it needs it. */
 export interface ReportSource {
   readonly ssrc: number;
   readonly cname: string;
-  readonly clockRate: number;
-  readonly sentPackets: number;
-  readonly sentOctets: number;
-  /** RTP timestamp and clock time of the last packet sent (to stamp the SR, §6.4.1). */
-  readonly lastSentTimestamp: number;
-  readonly lastSentAt: number;
+  clockRate(): number;
+  /** Packets and payload octets sent, and the RTP timestamp and clock time of the last one (§6.4.1). */
+  sent(): { packets: number; octets: number; lastTimestamp: number; lastAt: number };
   /** Reception stats of the current peer source, once heard. */
-  readonly receive: ReceiveStats | undefined;
+  receive(): ReceiveStats | undefined;
 }
 
 export interface ReporterOptions {
@@ -37,6 +34,7 @@ export class RtcpReporter {
   private avgSize = 100;
   private initial = true;
   private lastReportAt = -Infinity;
+  private previousReportAt = -Infinity;
   private peerSentAt = -Infinity;
   private heardPeer = false;
   sent = 0;
@@ -56,7 +54,7 @@ export class RtcpReporter {
 
   private interval(): number {
     const now = this.clock.now();
-    const weSent = now - this.source.lastSentAt < 2 * Math.max(this.lastInterval, 5) * 1000;
+    const weSent = now - this.source.sent().lastAt < 2 * Math.max(this.lastInterval, 5) * 1000;
     const peerSent = now - this.peerSentAt < 2 * Math.max(this.lastInterval, 5) * 1000;
     const seconds = rtcpInterval(
       {
@@ -98,19 +96,23 @@ export class RtcpReporter {
   build(bye: string | undefined): Uint8Array {
     const now = this.clock.now();
     const s = this.source;
-    const reports: ReportBlock[] = s.receive && s.receive.received > 0 ? [s.receive.reportBlock(now)] : [];
+    const rx = s.receive();
+    const sent = s.sent();
+    const clockRate = s.clockRate();
+    const reports: ReportBlock[] = rx && rx.received > 0 ? [rx.reportBlock(now)] : [];
     const packets: RtcpPacket[] = [];
-    if (s.lastSentAt > this.lastReportAt && s.sentPackets > 0) {
+    // §6.4: an SR when we sent data since the report before the last one.
+    if (sent.lastAt > this.previousReportAt && sent.packets > 0) {
       const ntp = ntpFromMs(now);
-      const rtpTimestamp = (s.lastSentTimestamp + Math.round(((now - s.lastSentAt) * s.clockRate) / 1000)) >>> 0;
+      const rtpTimestamp = (sent.lastTimestamp + Math.round(((now - sent.lastAt) * clockRate) / 1000)) >>> 0;
       packets.push({
         type: 'sr',
         ssrc: s.ssrc,
         ntpSeconds: ntp.seconds,
         ntpFraction: ntp.fraction,
         rtpTimestamp,
-        packetCount: s.sentPackets >>> 0,
-        octetCount: s.sentOctets >>> 0,
+        packetCount: sent.packets >>> 0,
+        octetCount: sent.octets >>> 0,
         reports,
       });
     } else {
@@ -120,6 +122,7 @@ export class RtcpReporter {
     if (bye !== undefined) packets.push({ type: 'bye', ssrcs: [s.ssrc], ...(bye ? { reason: bye } : {}) });
     const buf = new Uint8Array(rtcpMarshalSize(packets));
     marshalRtcp(packets, buf);
+    this.previousReportAt = this.lastReportAt;
     this.lastReportAt = now;
     this.sent++;
     this.avgSize += (buf.length + UDP_IP_OVERHEAD - this.avgSize) / 16;
@@ -138,7 +141,7 @@ export class RtcpReporter {
       if (p.type === 'sr' || p.type === 'rr') {
         if (p.type === 'sr') {
           this.peerSentAt = now;
-          this.source.receive?.senderReport(p.ntpSeconds, p.ntpFraction, now);
+          this.source.receive()?.senderReport(p.ntpSeconds, p.ntpFraction, now);
         }
         const mine = p.reports.find((r) => r.ssrc === this.source.ssrc);
         if (mine) {
@@ -147,7 +150,7 @@ export class RtcpReporter {
           this.remoteReport = {
             fractionLost: mine.fractionLost / 256,
             cumulativeLost: mine.cumulativeLost,
-            jitterMs: (mine.jitter * 1000) / this.source.clockRate,
+            jitterMs: (mine.jitter * 1000) / this.source.clockRate(),
           };
         }
       } else if (p.type === 'bye') {

@@ -155,7 +155,12 @@ function bye(b: Uint8Array, pos: number, count: number, end: number): Goodbye | 
 }
 
 /** Parses a compound RTCP packet (or a single one) of `length` bytes at `offset`. */
-export function parseRtcp(buf: Uint8Array, offset = 0, length = buf.length - offset, maxPackets = 16): RtcpParseResult {
+export function parseRtcp(
+  buf: Uint8Array,
+  offset = 0,
+  length = buf.length - offset,
+  maxPackets = 16,
+): RtcpParseResult {
   if (offset < 0 || length < 4 || offset + length > buf.length) return fail('too_short');
   const packets: RtcpPacket[] = [];
   const total = offset + length;
@@ -206,7 +211,12 @@ export function parseRtcp(buf: Uint8Array, offset = 0, length = buf.length - off
       if (!d) return fail('bad_bye');
       packets.push(d);
     } else {
-      packets.push({ type: pt === RTCP_APP ? 'app' : 'unknown', packetType: pt, count, raw: buf.subarray(pos, next) });
+      packets.push({
+        type: pt === RTCP_APP ? 'app' : 'unknown',
+        packetType: pt,
+        count,
+        raw: buf.subarray(pos, next),
+      });
     }
     pos = next;
   }

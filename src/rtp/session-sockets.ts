@@ -16,7 +16,11 @@ export interface BoundPair {
 
 export type BindResult =
   | { readonly ok: true; readonly pair: BoundPair }
-  | { readonly ok: false; readonly code: 'pool_exhausted' | 'bind_failed' | 'bad_host'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'pool_exhausted' | 'bind_failed' | 'bad_host';
+      readonly message: string;
+    };
 
 interface BindOptions {
   readonly pool: PortPool;
@@ -57,12 +61,18 @@ function bindOne(type: 'udp4' | 'udp6', o: BindOptions, port: number): Promise<S
 
 export async function bindPair(o: BindOptions): Promise<BindResult> {
   const family = isIP(o.host);
-  if (family === 0) return { ok: false, code: 'bad_host', message: `RTP host ${o.host} is not an IP address` };
+  if (family === 0)
+    return { ok: false, code: 'bad_host', message: `RTP host ${o.host} is not an IP address` };
   const type = family === 6 ? 'udp6' : 'udp4';
   let lastError = '';
   for (let attempt = 0; attempt < o.attempts; attempt++) {
     const port = o.pool.allocate();
-    if (port === undefined) return { ok: false, code: 'pool_exhausted', message: `RTP port pool exhausted (${o.pool.capacity} pairs)` };
+    if (port === undefined)
+      return {
+        ok: false,
+        code: 'pool_exhausted',
+        message: `RTP port pool exhausted (${o.pool.capacity} pairs)`,
+      };
     let rtp: Socket | undefined;
     try {
       rtp = await bindOne(type, o, port);
@@ -75,5 +85,9 @@ export async function bindPair(o: BindOptions): Promise<BindResult> {
       o.pool.release(port);
     }
   }
-  return { ok: false, code: 'bind_failed', message: `no bindable RTP port pair after ${o.attempts} attempts: ${lastError}` };
+  return {
+    ok: false,
+    code: 'bind_failed',
+    message: `no bindable RTP port pair after ${o.attempts} attempts: ${lastError}`,
+  };
 }

@@ -122,7 +122,8 @@ export interface RtpSessionStats {
     readonly digits: number;
   };
   /** What the peer reports about our stream (its last RR/SR block for us). */
-  readonly remoteReport: { readonly fractionLost: number; readonly cumulativeLost: number; readonly jitterMs: number } | undefined;
+  readonly remoteReport:
+    { readonly fractionLost: number; readonly cumulativeLost: number; readonly jitterMs: number } | undefined;
   readonly rttMs: number | undefined;
   readonly rFactor: number;
   readonly mos: number;

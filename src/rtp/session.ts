@@ -19,7 +19,7 @@ import { RTP_HEADER_SIZE, RtpView, parseRtp, writeRtpHeader } from './packet.js'
 import { estimateQuality } from './quality.js';
 import { ReceiveStats } from './receive-stats.js';
 import { parseRtcp } from './rtcp.js';
-import { RtcpReporter } from './rtcp-reporter.js';
+import { type ReportSource, RtcpReporter } from './rtcp-reporter.js';
 import { bindPair } from './session-sockets.js';
 import type {
   ReceivedAudio,
@@ -218,6 +218,8 @@ export class RtpSession {
     }
     this.lastRxAt = now;
     this.inactiveReported = false;
+    if (this.inactivityTimer !== undefined) this.clock.clearTimeout(this.inactivityTimer);
+    this.inactivityTimer = undefined;
     this.armInactivity();
     if ((this.options.rtcp?.enabled ?? true) && !this.reporter) {
       this.reporter = new RtcpReporter(
@@ -241,29 +243,18 @@ export class RtpSession {
     });
   }
 
-  private reportSource(): ConstructorParameters<typeof RtcpReporter>[3] {
-    const self = this;
+  private reportSource(): ReportSource {
     return {
       ssrc: this.ssrc,
       cname: this.options.cname ?? `voicegate@${this.options.host}`,
-      get clockRate() {
-        return self.cfg?.clockRate ?? 8000;
-      },
-      get sentPackets() {
-        return self.sentPackets;
-      },
-      get sentOctets() {
-        return self.sentOctets;
-      },
-      get lastSentTimestamp() {
-        return self.lastSentTimestamp;
-      },
-      get lastSentAt() {
-        return self.lastSentAt;
-      },
-      get receive() {
-        return self.remoteSsrc === undefined ? undefined : self.stats;
-      },
+      clockRate: () => this.cfg?.clockRate ?? 8000,
+      sent: () => ({
+        packets: this.sentPackets,
+        octets: this.sentOctets,
+        lastTimestamp: this.lastSentTimestamp,
+        lastAt: this.lastSentAt,
+      }),
+      receive: () => (this.remoteSsrc === undefined ? undefined : this.stats),
     };
   }
 
@@ -393,7 +384,8 @@ export class RtpSession {
   private armInactivity(): void {
     const timeout = this.options.inactivityTimeoutMs ?? 30_000;
     if (timeout <= 0 || this.inactivityTimer !== undefined || this.closed) return;
-    const due = Math.max(0, this.lastRxAt + timeout - this.clock.now());
+    // While we expect no media (hold, sendonly) the check just comes back a full timeout later.
+    const due = this.cfg?.recv ? Math.max(1, this.lastRxAt + timeout - this.clock.now()) : timeout;
     this.inactivityTimer = this.clock.setTimeout(() => {
       this.inactivityTimer = undefined;
       const silent = this.clock.now() - this.lastRxAt;

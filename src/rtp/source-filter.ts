@@ -16,10 +16,17 @@ export type FilterState = 'idle' | 'fixed' | 'waiting' | 'latched';
 export type FilterEvent = 'set-remote' | 'latch' | 'window-expired' | 'clear';
 export type Verdict = 'match' | 'candidate' | 'stranger';
 
-export const FILTER_TRANSITIONS: Readonly<Record<FilterState, Partial<Record<FilterEvent, readonly FilterState[]>>>> = {
+export const FILTER_TRANSITIONS: Readonly<
+  Record<FilterState, Partial<Record<FilterEvent, readonly FilterState[]>>>
+> = {
   idle: { 'set-remote': ['fixed', 'waiting'], clear: ['idle'] },
   fixed: { 'set-remote': ['fixed', 'waiting'], clear: ['idle'] },
-  waiting: { 'set-remote': ['fixed', 'waiting'], latch: ['latched'], 'window-expired': ['fixed'], clear: ['idle'] },
+  waiting: {
+    'set-remote': ['fixed', 'waiting'],
+    latch: ['latched'],
+    'window-expired': ['fixed'],
+    clear: ['idle'],
+  },
   latched: { 'set-remote': ['fixed', 'waiting'], clear: ['idle'] },
 };
 
@@ -44,7 +51,10 @@ export class SourceFilter {
   private go(event: FilterEvent, to: FilterState): void {
     const allowed = FILTER_TRANSITIONS[this.st][event];
     if (!allowed?.includes(to)) throw new Error(`source filter: illegal ${this.st} -(${event})-> ${to}`);
-    this.log.debug(`${this.name}: source ${this.st} -> ${to} (${event})`, { address: this.address, port: this.port });
+    this.log.debug(`${this.name}: source ${this.st} -> ${to} (${event})`, {
+      address: this.address,
+      port: this.port,
+    });
     this.st = to;
   }
 

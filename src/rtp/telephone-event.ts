@@ -29,7 +29,12 @@ export interface TelephoneEvent {
 }
 
 /** Reads the first 4-byte event of a payload into `out`; false when too short. */
-export function readTelephoneEvent(buf: Uint8Array, offset: number, length: number, out: TelephoneEvent): boolean {
+export function readTelephoneEvent(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  out: TelephoneEvent,
+): boolean {
   if (length < 4 || offset + 4 > buf.length) return false;
   out.event = buf[offset] as number;
   const b1 = buf[offset + 1] as number;

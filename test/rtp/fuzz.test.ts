@@ -4,7 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type RtcpPacket, RtpView, isRtcp, marshalRtcp, marshalRtp, parseRtcp, parseRtp, rtcpMarshalSize } from '../../src/rtp/index.js';
+import {
+  type RtcpPacket,
+  RtpView,
+  isRtcp,
+  marshalRtcp,
+  marshalRtp,
+  parseRtcp,
+  parseRtp,
+  rtcpMarshalSize,
+} from '../../src/rtp/index.js';
 import { seeded } from './fake-clock.js';
 
 const ROUNDS = 20_000;
@@ -13,8 +22,24 @@ function seedsRtp(): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const p of [
     { payloadType: 8, sequenceNumber: 1, timestamp: 160, ssrc: 5, payload: new Uint8Array(160) },
-    { payloadType: 101, sequenceNumber: 2, timestamp: 320, ssrc: 5, marker: true, payload: new Uint8Array([1, 0x8a, 0, 160]) },
-    { payloadType: 0, sequenceNumber: 3, timestamp: 480, ssrc: 5, csrc: [1, 2], extension: { profile: 0xbede, data: new Uint8Array(8) }, padding: 4, payload: new Uint8Array(20) },
+    {
+      payloadType: 101,
+      sequenceNumber: 2,
+      timestamp: 320,
+      ssrc: 5,
+      marker: true,
+      payload: new Uint8Array([1, 0x8a, 0, 160]),
+    },
+    {
+      payloadType: 0,
+      sequenceNumber: 3,
+      timestamp: 480,
+      ssrc: 5,
+      csrc: [1, 2],
+      extension: { profile: 0xbede, data: new Uint8Array(8) },
+      padding: 4,
+      payload: new Uint8Array(20),
+    },
   ]) {
     const buf = new Uint8Array(400);
     out.push(buf.subarray(0, marshalRtp(p, buf)));
@@ -24,7 +49,16 @@ function seedsRtp(): Uint8Array[] {
 
 function seedsRtcp(): Uint8Array[] {
   const compound: RtcpPacket[] = [
-    { type: 'sr', ssrc: 1, ntpSeconds: 2, ntpFraction: 3, rtpTimestamp: 4, packetCount: 5, octetCount: 6, reports: [{ ssrc: 7, fractionLost: 1, cumulativeLost: 2, highestSeq: 3, jitter: 4, lsr: 5, dlsr: 6 }] },
+    {
+      type: 'sr',
+      ssrc: 1,
+      ntpSeconds: 2,
+      ntpFraction: 3,
+      rtpTimestamp: 4,
+      packetCount: 5,
+      octetCount: 6,
+      reports: [{ ssrc: 7, fractionLost: 1, cumulativeLost: 2, highestSeq: 3, jitter: 4, lsr: 5, dlsr: 6 }],
+    },
     { type: 'sdes', chunks: [{ ssrc: 1, items: [{ type: 1, text: 'a@b' }] }] },
     { type: 'bye', ssrcs: [1], reason: 'x' },
   ];
@@ -37,7 +71,8 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
   const b = Uint8Array.from(src);
   const kind = Math.floor(rnd() * 4);
   if (kind === 0) {
-    for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+    for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++)
+      b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
     return b;
   }
   if (kind === 1) return b.subarray(0, Math.floor(rnd() * b.length));

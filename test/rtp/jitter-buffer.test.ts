@@ -19,7 +19,10 @@ describe('JitterBuffer (fake time)', () => {
     assert.equal(jb.state, 'buffering');
     const f = jb.pop();
     assert.equal(jb.state, 'playing');
-    assert.deepEqual([f.kind, f.sequenceNumber, f.timestamp, f.marker, f.length], ['frame', 10, 1600, true, 160]);
+    assert.deepEqual(
+      [f.kind, f.sequenceNumber, f.timestamp, f.marker, f.length],
+      ['frame', 10, 1600, true, 160],
+    );
     assert.equal(snapshot(jb.pop()), 'f11');
   });
 
@@ -104,7 +107,10 @@ describe('JitterBuffer (fake time)', () => {
     const jb = new JitterBuffer({ initialDelayMs: 20, minDelayMs: 20 });
     const seqs = [65534, 65535, 0, 1];
     seqs.forEach((s, i) => jb.push(s, i * 160, false, payload, 0, 160, i * 20));
-    assert.deepEqual([0, 1, 2, 3].map(() => snapshot(jb.pop())), ['f65534', 'f65535', 'f0', 'f1']);
+    assert.deepEqual(
+      [0, 1, 2, 3].map(() => snapshot(jb.pop())),
+      ['f65534', 'f65535', 'f0', 'f1'],
+    );
   });
 
   it('reset (SSRC change) drops everything', () => {

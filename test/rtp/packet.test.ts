@@ -55,7 +55,11 @@ describe('RTP packet codec (RFC 3550 §5.1)', () => {
     ['version 0 (STUN-like)', hex('00 01 0001 00000002 00000003'), 'bad_version'],
     ['CSRC count beyond the end', hex('83 00 0001 00000002 00000003 11111111'), 'truncated_csrc'],
     ['extension header cut', hex('90 00 0001 00000002 00000003 bede'), 'truncated_extension'],
-    ['extension length beyond the end', hex('90 00 0001 00000002 00000003 bede0002 00000000'), 'truncated_extension'],
+    [
+      'extension length beyond the end',
+      hex('90 00 0001 00000002 00000003 bede0002 00000000'),
+      'truncated_extension',
+    ],
     ['padding count 0', hex('a0 00 0001 00000002 00000003 aa00'), 'bad_padding'],
     ['padding count beyond payload', hex('a0 00 0001 00000002 00000003 aa09'), 'bad_padding'],
   ];
@@ -88,7 +92,17 @@ describe('RTP packet codec (RFC 3550 §5.1)', () => {
     const v = new RtpView();
     assert.equal(parseRtp(v, buf, 2, size), 'ok');
     assert.deepEqual(
-      [v.marker, v.payloadType, v.sequenceNumber, v.timestamp, v.ssrc, v.csrcCount, v.csrc(2), v.extensionProfile, v.paddingLength],
+      [
+        v.marker,
+        v.payloadType,
+        v.sequenceNumber,
+        v.timestamp,
+        v.ssrc,
+        v.csrcCount,
+        v.csrc(2),
+        v.extensionProfile,
+        v.paddingLength,
+      ],
       [true, 101, 65535, 0xfffffff0, 0x01020304, 3, 9, 0x1000, 3],
     );
     assert.deepEqual([...v.extensionData()], [1, 2, 3, 4, 5, 6, 7, 8]);
@@ -97,7 +111,17 @@ describe('RTP packet codec (RFC 3550 §5.1)', () => {
 
   it('marshals byte-exactly what the hand-written vector holds', () => {
     const buf = Buffer.alloc(16);
-    const n = marshalRtp({ marker: true, payloadType: 8, sequenceNumber: 0x1234, timestamp: 0xa0, ssrc: 0xdeadbeef, payload: hex('d5d5d5d5') }, buf);
+    const n = marshalRtp(
+      {
+        marker: true,
+        payloadType: 8,
+        sequenceNumber: 0x1234,
+        timestamp: 0xa0,
+        ssrc: 0xdeadbeef,
+        payload: hex('d5d5d5d5'),
+      },
+      buf,
+    );
     assert.equal(n, 16);
     assert.equal(buf.toString('hex'), '808812340000 00a0deadbeefd5d5d5d5'.replace(/ /g, ''));
     const h = Buffer.alloc(12);
@@ -106,10 +130,19 @@ describe('RTP packet codec (RFC 3550 §5.1)', () => {
   });
 
   it('refuses a buffer too small and invalid fields instead of writing garbage', () => {
-    const p: RtpPacket = { payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, payload: new Uint8Array(10) };
+    const p: RtpPacket = {
+      payloadType: 0,
+      sequenceNumber: 0,
+      timestamp: 0,
+      ssrc: 0,
+      payload: new Uint8Array(10),
+    };
     assert.equal(marshalRtp(p, new Uint8Array(21)), MARSHAL_TOO_SMALL);
     assert.equal(marshalRtp({ ...p, payloadType: 128 }, new Uint8Array(64)), MARSHAL_INVALID);
     assert.equal(marshalRtp({ ...p, csrc: new Array(16).fill(1) }, new Uint8Array(128)), MARSHAL_INVALID);
-    assert.equal(marshalRtp({ ...p, extension: { profile: 1, data: new Uint8Array(3) } }, new Uint8Array(64)), MARSHAL_INVALID);
+    assert.equal(
+      marshalRtp({ ...p, extension: { profile: 1, data: new Uint8Array(3) } }, new Uint8Array(64)),
+      MARSHAL_INVALID,
+    );
   });
 });

@@ -65,7 +65,7 @@ describe('ReceiveStats (RFC 3550 A.1, A.3, A.8)', () => {
     assert.equal(s.jitter, 80 / 16);
     s.arrival(320, 1040); // 10 ms early relative to the previous: |D| = 80
     assert.equal(s.jitter, 5 + (80 - 5) / 16);
-    assert.ok(Math.abs(s.jitterMs - (s.jitter / 8)) < 1e-9);
+    assert.ok(Math.abs(s.jitterMs - s.jitter / 8) < 1e-9);
   });
 
   it('LSR/DLSR in report blocks, and the round trip computed from them (§6.4.1)', () => {

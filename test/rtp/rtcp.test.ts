@@ -22,9 +22,30 @@ const compound: RtcpPacket[] = [
     rtpTimestamp: 160_000,
     packetCount: 1000,
     octetCount: 160_000,
-    reports: [{ ssrc: 0x55667788, fractionLost: 25, cumulativeLost: -3, highestSeq: 0x1ffff, jitter: 42, lsr: 0xa5100000, dlsr: 65536 }],
+    reports: [
+      {
+        ssrc: 0x55667788,
+        fractionLost: 25,
+        cumulativeLost: -3,
+        highestSeq: 0x1ffff,
+        jitter: 42,
+        lsr: 0xa5100000,
+        dlsr: 65536,
+      },
+    ],
   },
-  { type: 'sdes', chunks: [{ ssrc: 0x11223344, items: [{ type: 1, text: 'voicegate@192.0.2.10' }, { type: 6, text: 'vg' }] }] },
+  {
+    type: 'sdes',
+    chunks: [
+      {
+        ssrc: 0x11223344,
+        items: [
+          { type: 1, text: 'voicegate@192.0.2.10' },
+          { type: 6, text: 'vg' },
+        ],
+      },
+    ],
+  },
   { type: 'bye', ssrcs: [0x11223344], reason: 'call ended' },
 ];
 
@@ -42,7 +63,13 @@ describe('RTCP codec (RFC 3550 §6)', () => {
   it('round-trips RR without and with report blocks, and BYE without reason', () => {
     const packets: RtcpPacket[] = [
       { type: 'rr', ssrc: 1, reports: [] },
-      { type: 'rr', ssrc: 2, reports: [{ ssrc: 3, fractionLost: 0, cumulativeLost: 8388607, highestSeq: 5, jitter: 0, lsr: 0, dlsr: 0 }] },
+      {
+        type: 'rr',
+        ssrc: 2,
+        reports: [
+          { ssrc: 3, fractionLost: 0, cumulativeLost: 8388607, highestSeq: 5, jitter: 0, lsr: 0, dlsr: 0 },
+        ],
+      },
       { type: 'bye', ssrcs: [1, 2] },
     ];
     const buf = new Uint8Array(rtcpMarshalSize(packets));
@@ -54,7 +81,9 @@ describe('RTCP codec (RFC 3550 §6)', () => {
 
   it('keeps APP and unknown packet types raw (views, not copies)', () => {
     // RR(empty) + APP subtype 1 name "TEST" with 4 data bytes + PSFB (206) PLI.
-    const b = hex('80c9 0001 00000001' + '81cc 0003 00000001 54455354 01020304' + '81ce 0002 00000001 00000002');
+    const b = hex(
+      '80c9 0001 00000001' + '81cc 0003 00000001 54455354 01020304' + '81ce 0002 00000001 00000002',
+    );
     const r = parseRtcp(b);
     assert.ok(r.ok);
     const [, app, pli] = r.packets;

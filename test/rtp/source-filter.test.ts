@@ -43,7 +43,10 @@ describe('SourceFilter state machine', () => {
     assert.equal(f.classify('198.51.100.66', 31000, 200), 'stranger');
     f.latch('198.51.100.66', 31000);
     assert.equal(f.address, '203.0.113.5', 'latch happens once');
-    assert.deepEqual(lines, ['t: source idle -> waiting (set-remote)', 't: source waiting -> latched (latch)']);
+    assert.deepEqual(lines, [
+      't: source idle -> waiting (set-remote)',
+      't: source waiting -> latched (latch)',
+    ]);
   });
 
   it('waiting -> fixed when the window passes without media', () => {
