@@ -8,28 +8,27 @@
  * → SSRC → stats → jitter buffer | DTMF. No allocation beyond the datagram Node hands us.
  */
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { type Clock, type TimerHandle, systemClock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { type RtpDropCounters, newDropCounters } from './counters.js';
 import { isRtcp } from './demux.js';
-import { DtmfReceiver } from './dtmf-receiver.js';
-import { DtmfSender, type EventPacket } from './dtmf-sender.js';
-import { JitterBuffer, type PlayoutFrame } from './jitter-buffer.js';
+import { DeadlineTimer } from './deadline-timer.js';
+import { DtmfSender } from './dtmf-sender.js';
+import { InactivityWatch } from './inactivity-watch.js';
+import type { PlayoutFrame } from './jitter-buffer.js';
 import { type Logger, silentLogger } from './logger.js';
-import { RTP_HEADER_SIZE, RtpView, parseRtp, writeRtpHeader } from './packet.js';
 import { estimateQuality } from './quality.js';
-import { ReceiveStats } from './receive-stats.js';
+import { ReceivePath } from './receive-path.js';
 import { parseRtcp } from './rtcp.js';
 import { type ReportSource, RtcpReporter } from './rtcp-reporter.js';
 import { bindPair } from './session-sockets.js';
 import type {
-  ReceivedAudio,
   RtpSessionDelegate,
   RtpSessionOptions,
   RtpSessionStats,
   RtpStreamConfig,
 } from './session-types.js';
+import { SendPath } from './send-path.js';
 import { SourceFilter } from './source-filter.js';
-import { type TelephoneEvent, readTelephoneEvent, writeTelephoneEvent } from './telephone-event.js';
 
 export type RtpOpenResult =
   | { readonly ok: true; readonly session: RtpSession }
@@ -40,10 +39,6 @@ export type RtpOpenResult =
     };
 
 export type SendDigitsResult = number | 'invalid' | 'full' | 'not-negotiated';
-
-const SEND_RING = 8;
-const EMPTY = new Uint8Array(0);
-const SEND_SLOT = 512;
 
 export class RtpSession {
   readonly port: number;
@@ -56,58 +51,14 @@ export class RtpSession {
   readonly drops: RtpDropCounters = newDropCounters();
   private readonly filter: SourceFilter;
   private readonly rtcpFilter: SourceFilter;
-  private readonly view = new RtpView();
-  private readonly te: TelephoneEvent = { event: 0, end: false, volume: 0, duration: 0 };
-  private readonly eventOut: EventPacket = {
-    marker: false,
-    timestamp: 0,
-    event: 0,
-    end: false,
-    volume: 0,
-    duration: 0,
-  };
-  private readonly audio: ReceivedAudio = {
-    payloadType: 0,
-    sequenceNumber: 0,
-    timestamp: 0,
-    ssrc: 0,
-    marker: false,
-    buffer: EMPTY,
-    offset: 0,
-    length: 0,
-  };
-  private readonly ring: Buffer[] = [];
-  private ringPos = 0;
-  private burst = 0;
-  private readonly endBurst = (): void => {
-    this.burst = 0;
-  };
+  private readonly rx: ReceivePath;
   private cfg: RtpStreamConfig | undefined;
-  private jitter: JitterBuffer | undefined;
-  private stats: ReceiveStats | undefined;
-  private dtmfRx: DtmfReceiver | undefined;
-  private dtmfTx: DtmfSender | undefined;
   private reporter: RtcpReporter | undefined;
-  private remoteSsrc: number | undefined;
-  private ssrcChanges = 0;
-  private seq: number;
-  private ts: number;
-  private marker = true;
-  private lastTickAt = -1;
-  private sentPackets = 0;
-  private sentOctets = 0;
-  private lastSentTimestamp = 0;
-  private lastSentAt = -Infinity;
-  private receivedPackets = 0;
-  private receivedOctets = 0;
-  private digitsReceived = 0;
+  private readonly sender: SendPath;
   private rateWindowAt = 0;
   private rateCount = 0;
-  private lastRxAt: number;
-  private inactivityTimer: TimerHandle | undefined;
-  private inactiveReported = false;
-  private dtmfTimer: TimerHandle | undefined;
-  private dtmfTimerAt = 0;
+  private readonly inactivity: InactivityWatch;
+  private readonly dtmfTimer: DeadlineTimer;
   private closed = false;
   private closing = false;
 
@@ -125,16 +76,21 @@ export class RtpSession {
     this.clock = options.clock ?? systemClock;
     this.log = options.logger ?? silentLogger;
     this.shared = options.counters ?? newDropCounters();
-    // RFC 3550 §5.1: random initial SSRC, sequence number and timestamp.
-    this.ssrc = Math.floor(random() * 0x100000000) >>> 0;
-    this.seq = Math.floor(random() * 0x10000);
-    this.ts = Math.floor(random() * 0x100000000) >>> 0;
+    this.sender = new SendPath(rtp, this.clock, random);
+    this.ssrc = this.sender.ssrc;
     const mode = options.sourceFilter ?? 'latch';
     const window = options.latchWindowMs ?? 2000;
     this.filter = new SourceFilter(mode, window, this.log, `rtp:${port}`);
     this.rtcpFilter = new SourceFilter(mode, window, this.log, `rtcp:${port + 1}`);
-    this.lastRxAt = this.clock.now();
-    for (let i = 0; i < SEND_RING; i++) this.ring.push(Buffer.alloc(SEND_SLOT));
+    this.inactivity = new InactivityWatch(this.clock, options.inactivityTimeoutMs ?? 30_000, (silent) => {
+      this.log.info('rtp: media inactivity timeout', { port, silentMs: silent });
+      this.call(() => this.delegate.onInactive?.(silent));
+    });
+    this.dtmfTimer = new DeadlineTimer(this.clock, () => {
+      this.rx.dtmf?.poll(this.clock.now());
+      this.dtmfTimer.ensure(this.rx.dtmf?.deadline());
+    });
+    this.rx = new ReceivePath(port, this.log, delegate, (fn) => this.call(fn), this.dtmfTimer);
     rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.onRtpDatagram(msg, rinfo));
     rtp.on('error', (err) => this.log.warn('rtp: socket error', { port, error: err.message }));
     rtcp?.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.onRtcpDatagram(msg, rinfo, this.rtcpFilter));
@@ -173,30 +129,9 @@ export class RtpSession {
     const prev = this.cfg;
     const now = this.clock.now();
     this.cfg = cfg;
-    if (!prev || prev.clockRate !== cfg.clockRate || prev.recvPtimeMs !== cfg.recvPtimeMs) {
-      this.stats = new ReceiveStats(cfg.clockRate);
-      if (this.remoteSsrc !== undefined) this.stats.reset(this.remoteSsrc);
-      const jb = this.options.jitterBuffer;
-      this.jitter =
-        jb === false
-          ? undefined
-          : new JitterBuffer({ clockRate: cfg.clockRate, frameMs: cfg.recvPtimeMs ?? 20, ...jb });
-    }
-    const d = this.options.dtmf ?? {};
-    if (cfg.telephoneEvent && (!this.dtmfRx || prev?.clockRate !== cfg.clockRate)) {
-      this.dtmfRx = new DtmfReceiver(
-        (digit) => {
-          this.digitsReceived++;
-          this.call(() => this.delegate.onDigit?.(digit));
-        },
-        {
-          clockRate: cfg.clockRate,
-          ...(d.timeoutMs !== undefined ? { timeoutMs: d.timeoutMs } : {}),
-          logger: this.log,
-        },
-        (event, digit) => this.call(() => this.delegate.onDigitBegin?.(event, digit)),
-      );
-      this.dtmfTx = new DtmfSender({ clockRate: cfg.clockRate, ...d, logger: this.log });
+    this.rx.configure(cfg, prev, this.options);
+    if (cfg.telephoneEvent && (!this.sender.dtmf || prev?.clockRate !== cfg.clockRate)) {
+      this.sender.dtmf = new DtmfSender({ clockRate: cfg.clockRate, ...this.options.dtmf, logger: this.log });
     }
     // A new target comes only from signalling; a refresh with the same address keeps the latch.
     if (!prev || prev.remoteAddress !== cfg.remoteAddress || prev.remotePort !== cfg.remotePort) {
@@ -216,11 +151,7 @@ export class RtpSession {
       this.rtcp.close();
       this.rtcp = undefined;
     }
-    this.lastRxAt = now;
-    this.inactiveReported = false;
-    if (this.inactivityTimer !== undefined) this.clock.clearTimeout(this.inactivityTimer);
-    this.inactivityTimer = undefined;
-    this.armInactivity();
+    this.inactivity.restart(cfg.recv);
     if ((this.options.rtcp?.enabled ?? true) && !this.reporter) {
       this.reporter = new RtcpReporter(
         this.clock,
@@ -249,12 +180,12 @@ export class RtpSession {
       cname: this.options.cname ?? `voicegate@${this.options.host}`,
       clockRate: () => this.cfg?.clockRate ?? 8000,
       sent: () => ({
-        packets: this.sentPackets,
-        octets: this.sentOctets,
-        lastTimestamp: this.lastSentTimestamp,
-        lastAt: this.lastSentAt,
+        packets: this.sender.packets,
+        octets: this.sender.octets,
+        lastTimestamp: this.sender.lastTimestamp,
+        lastAt: this.sender.lastAt,
       }),
-      receive: () => (this.remoteSsrc === undefined ? undefined : this.stats),
+      receive: () => (this.rx.remoteSsrc === undefined ? undefined : this.rx.stats),
     };
   }
 
@@ -295,72 +226,15 @@ export class RtpSession {
     const cfg = this.cfg as RtpStreamConfig;
     const verdict = this.filter.classify(rinfo.address, rinfo.port, now);
     if (verdict === 'stranger') return this.drop('stranger');
-    const v = this.view;
-    if (parseRtp(v, msg, 0, msg.length) !== 'ok') return this.drop('malformed');
-    const pt = v.payloadType;
-    const te = cfg.telephoneEvent;
-    const isEvent = te !== undefined && (pt === te.recvPayloadType || pt === te.sendPayloadType);
-    if (!isEvent && pt !== cfg.recvPayloadType && pt !== cfg.sendPayloadType)
-      return this.drop('unknownPayloadType');
-    if (!cfg.recv) return this.drop('flood');
+    const invalid = this.rx.validate(msg, cfg);
+    if (invalid) return this.drop(invalid);
     if (verdict === 'candidate') {
       this.filter.latch(rinfo.address, rinfo.port);
       this.call(() => this.delegate.onLatched?.(rinfo.address, rinfo.port));
     }
-    this.lastRxAt = now;
-    const stats = this.stats as ReceiveStats;
-    if (v.ssrc !== this.remoteSsrc) {
-      const previous = this.remoteSsrc;
-      this.remoteSsrc = v.ssrc;
-      stats.reset(v.ssrc);
-      if (previous !== undefined) {
-        // A new source (the carrier switched media servers): restart stats and playout.
-        this.ssrcChanges++;
-        this.jitter?.reset();
-        this.log.info('rtp: remote SSRC changed', { port: this.port, previous, next: v.ssrc });
-        this.call(() => this.delegate.onSsrcChange?.(previous, v.ssrc));
-      }
-    }
-    if (stats.update(v.sequenceNumber, v.payloadLength) === 'jump') return this.drop('malformed');
-    this.receivedPackets++;
-    this.receivedOctets += v.payloadLength;
-    if (isEvent) {
-      if (this.dtmfRx && readTelephoneEvent(msg, v.payloadOffset, v.payloadLength, this.te)) {
-        this.dtmfRx.packet(v.timestamp, v.marker, this.te, now);
-        this.armDtmfTimer();
-      }
-      return;
-    }
-    stats.arrival(v.timestamp, now);
-    if (this.jitter) {
-      const r = this.jitter.push(
-        v.sequenceNumber,
-        v.timestamp,
-        v.marker,
-        msg,
-        v.payloadOffset,
-        v.payloadLength,
-        now,
-      );
-      if (r === 'late' || r === 'duplicate') this.drop('late');
-    }
-    if (this.delegate.onAudio) {
-      const a = this.audio;
-      a.payloadType = pt;
-      a.sequenceNumber = v.sequenceNumber;
-      a.timestamp = v.timestamp;
-      a.ssrc = v.ssrc;
-      a.marker = v.marker;
-      a.buffer = msg;
-      a.offset = v.payloadOffset;
-      a.length = v.payloadLength;
-      try {
-        this.delegate.onAudio(a);
-      } catch (err) {
-        this.log.error('rtp: onAudio threw', { port: this.port, error: (err as Error).message });
-      }
-      a.buffer = EMPTY;
-    }
+    this.inactivity.touch(now);
+    const dropped = this.rx.deliver(msg, now);
+    if (dropped) this.drop(dropped);
   }
 
   private onRtcpDatagram(msg: Buffer, rinfo: RemoteInfo, filter: SourceFilter): void {
@@ -375,49 +249,15 @@ export class RtpSession {
     const parsed = parseRtcp(msg);
     if (!parsed.ok) return this.drop('malformed');
     if (verdict === 'candidate') filter.latch(rinfo.address, rinfo.port);
-    this.lastRxAt = now;
+    this.inactivity.touch(now);
     const r = this.reporter?.receive(parsed.packets, msg.length);
     this.call(() => this.delegate.onRtcp?.(parsed.packets));
     if (r?.bye) this.call(() => this.delegate.onBye?.(r.reason));
   }
 
-  private armInactivity(): void {
-    const timeout = this.options.inactivityTimeoutMs ?? 30_000;
-    if (timeout <= 0 || this.inactivityTimer !== undefined || this.closed) return;
-    // While we expect no media (hold, sendonly) the check just comes back a full timeout later.
-    const due = this.cfg?.recv ? Math.max(1, this.lastRxAt + timeout - this.clock.now()) : timeout;
-    this.inactivityTimer = this.clock.setTimeout(() => {
-      this.inactivityTimer = undefined;
-      const silent = this.clock.now() - this.lastRxAt;
-      if (this.cfg?.recv && silent >= timeout && !this.inactiveReported) {
-        this.inactiveReported = true;
-        this.log.info('rtp: media inactivity timeout', { port: this.port, silentMs: silent });
-        this.call(() => this.delegate.onInactive?.(silent));
-        return;
-      }
-      if (!this.inactiveReported) this.armInactivity();
-    }, due);
-  }
-
-  private armDtmfTimer(): void {
-    const at = this.dtmfRx?.deadline();
-    if (at === undefined || this.closed) return;
-    if (this.dtmfTimer !== undefined && this.dtmfTimerAt <= at) return;
-    if (this.dtmfTimer !== undefined) this.clock.clearTimeout(this.dtmfTimer);
-    this.dtmfTimerAt = at;
-    this.dtmfTimer = this.clock.setTimeout(
-      () => {
-        this.dtmfTimer = undefined;
-        this.dtmfRx?.poll(this.clock.now());
-        this.armDtmfTimer();
-      },
-      Math.max(0, at - this.clock.now()),
-    );
-  }
-
   /** The next frame for playout (jitter buffer), or undefined without a jitter buffer. */
   pop(): PlayoutFrame | undefined {
-    return this.jitter?.pop();
+    return this.rx.jitter?.pop();
   }
 
   /**
@@ -430,72 +270,12 @@ export class RtpSession {
   sendFrame(payload: Uint8Array | null, units?: number): boolean {
     const cfg = this.cfg;
     if (this.closed || !cfg) return false;
-    const step = units ?? Math.round(((cfg.sendPtimeMs ?? 20) * cfg.clockRate) / 1000);
-    const now = this.clock.now();
-    const frameMs = (step * 1000) / cfg.clockRate;
-    if (this.lastTickAt >= 0 && now - this.lastTickAt > 2.5 * frameMs) {
-      const missed = Math.round((now - this.lastTickAt) / frameMs) - 1;
-      this.ts = (this.ts + missed * step) >>> 0;
-      this.marker = true;
-    }
-    this.lastTickAt = now;
-    const ts = this.ts;
-    this.ts = (this.ts + step) >>> 0;
-    const target = this.filter.address;
-    const canSend = cfg.send && target !== undefined;
-    if (this.dtmfTx && cfg.telephoneEvent && this.dtmfTx.tick(ts, step, this.eventOut)) {
-      const e = this.eventOut;
-      if (!canSend) return false;
-      const buf = this.sendBuffer(RTP_HEADER_SIZE + 4);
-      writeRtpHeader(
-        buf,
-        0,
-        e.marker,
-        cfg.telephoneEvent.sendPayloadType,
-        this.nextSeq(),
-        e.timestamp,
-        this.ssrc,
-      );
-      writeTelephoneEvent(buf, RTP_HEADER_SIZE, e);
-      return this.transmit(buf, RTP_HEADER_SIZE + 4, ts, 4);
-    }
-    if (!payload || !canSend) return false;
-    const size = RTP_HEADER_SIZE + payload.length;
-    const buf = this.sendBuffer(size);
-    writeRtpHeader(buf, 0, this.marker, cfg.sendPayloadType, this.nextSeq(), ts, this.ssrc);
-    buf.set(payload, RTP_HEADER_SIZE);
-    this.marker = false;
-    return this.transmit(buf, size, ts, payload.length);
+    return this.sender.tick(cfg, payload, units, this.filter.address, this.filter.port);
   }
 
   /** Marks the next audio packet as the start of a talkspurt (RFC 3551 §4.1). */
   markTalkspurt(): void {
-    this.marker = true;
-  }
-
-  private nextSeq(): number {
-    const s = this.seq;
-    this.seq = (this.seq + 1) & 0xffff;
-    return s;
-  }
-
-  private sendBuffer(size: number): Buffer {
-    // The ring is reused only after the sends queued in this turn went out (dgram sends on a
-    // later tick); a burst longer than the ring, or an oversized packet, gets its own buffer.
-    if (size > SEND_SLOT || this.burst >= SEND_RING) return Buffer.allocUnsafe(size);
-    if (this.burst++ === 0) process.nextTick(this.endBurst);
-    const buf = this.ring[this.ringPos] as Buffer;
-    this.ringPos = (this.ringPos + 1) % SEND_RING;
-    return buf;
-  }
-
-  private transmit(buf: Buffer, size: number, ts: number, payloadBytes: number): boolean {
-    this.rtp.send(buf, 0, size, this.filter.port, this.filter.address);
-    this.sentPackets++;
-    this.sentOctets += payloadBytes;
-    this.lastSentTimestamp = ts;
-    this.lastSentAt = this.clock.now();
-    return true;
+    this.sender.markTalkspurt();
   }
 
   private sendRtcp(packet: Uint8Array, done?: () => void): boolean {
@@ -508,20 +288,21 @@ export class RtpSession {
 
   /** Queues RFC 4733 digits; they go out on the next ticks, replacing audio. */
   sendDigits(digits: string, options: { durationMs?: number; volume?: number } = {}): SendDigitsResult {
-    if (!this.dtmfTx || !this.cfg?.telephoneEvent) return 'not-negotiated';
-    return this.dtmfTx.enqueue(digits, options);
+    if (!this.sender.dtmf || !this.cfg?.telephoneEvent) return 'not-negotiated';
+    return this.sender.dtmf.enqueue(digits, options);
   }
 
   get sendingDigits(): boolean {
-    return this.dtmfTx?.sending ?? false;
+    return this.sender.dtmf?.sending ?? false;
   }
 
   getStats(): RtpSessionStats {
-    const s = this.stats;
+    const rx = this.rx;
+    const s = rx.stats;
     const expected = s?.expected ?? 0;
     const lost = Math.max(0, s?.lost ?? 0);
     const lossPercent = expected > 0 ? (100 * lost) / expected : 0;
-    const jbDelay = this.jitter?.delayMs ?? 0;
+    const jbDelay = rx.jitter?.delayMs ?? 0;
     const rtt = this.reporter?.rttMs;
     const q = estimateQuality({
       delayMs: (rtt ?? 0) / 2 + jbDelay + (this.cfg?.recvPtimeMs ?? 20),
@@ -531,33 +312,33 @@ export class RtpSession {
       localPort: this.port,
       localRtcpPort: this.rtcpPort,
       ssrc: this.ssrc,
-      remoteSsrc: this.remoteSsrc,
+      remoteSsrc: rx.remoteSsrc,
       remote: {
         address: this.filter.address,
         port: this.filter.port,
         latched: this.filter.state === 'latched',
       },
-      sent: { packets: this.sentPackets, octets: this.sentOctets, digits: this.dtmfTx?.sent ?? 0 },
+      sent: { packets: this.sender.packets, octets: this.sender.octets, digits: this.sender.dtmf?.sent ?? 0 },
       received: {
-        packets: this.receivedPackets,
-        octets: this.receivedOctets,
+        packets: rx.packets,
+        octets: rx.octets,
         expected,
         lost,
         lossPercent,
         jitterMs: s?.jitterMs ?? 0,
-        digits: this.digitsReceived,
+        digits: rx.digits,
       },
       remoteReport: this.reporter?.remoteReport,
       rttMs: rtt,
       rFactor: q.rFactor,
       mos: q.mos,
-      ssrcChanges: this.ssrcChanges,
+      ssrcChanges: rx.ssrcChanges,
       drops: { ...this.drops },
-      jitterBuffer: this.jitter
+      jitterBuffer: rx.jitter
         ? {
-            ...this.jitter.stats,
-            delayMs: this.jitter.delayMs,
-            targetMs: this.jitter.target * (this.cfg?.recvPtimeMs ?? 20),
+            ...rx.jitter.stats,
+            delayMs: rx.jitter.delayMs,
+            targetMs: rx.jitter.target * (this.cfg?.recvPtimeMs ?? 20),
           }
         : undefined,
       rtcp: { sent: this.reporter?.sent ?? 0, received: this.reporter?.received ?? 0 },
@@ -583,12 +364,10 @@ export class RtpSession {
     }
     this.closed = true;
     this.reporter?.stop();
-    if (this.inactivityTimer !== undefined) this.clock.clearTimeout(this.inactivityTimer);
-    if (this.dtmfTimer !== undefined) this.clock.clearTimeout(this.dtmfTimer);
-    this.inactivityTimer = undefined;
-    this.dtmfTimer = undefined;
-    this.dtmfTx?.clear();
-    this.jitter?.reset();
+    this.inactivity.stop();
+    this.dtmfTimer.stop();
+    this.sender.dtmf?.clear();
+    this.rx.jitter?.reset();
     const closing = [this.rtp, this.rtcp].filter((s): s is Socket => s !== undefined);
     this.rtcp = undefined;
     await Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
