@@ -291,3 +291,32 @@ describe('SdpNegotiator offers', () => {
     assert.equal(n.state, 'idle');
   });
 });
+
+describe('SdpNegotiator addresses', () => {
+  it('IPv6 offers: o= and c= in IP6', () => {
+    const o = new SdpNegotiator({ sessionId: '9' }).createOffer({
+      audio: { address: '2001:db8::1', port: 20000 },
+    });
+    assert.ok(o.ok);
+    assert.match(
+      o.value.sdp,
+      /\r\no=voicegate 9 0 IN IP6 2001:db8::1\r\ns=voicegate\r\nc=IN IP6 2001:db8::1\r\n/,
+    );
+    const back = parseSdp(o.value.sdp);
+    assert.ok(back.ok);
+    assert.equal(back.value.media[0]?.connection?.family, 'IP6');
+  });
+
+  it('a stream on another address than the session gets its own media-level c=', () => {
+    const o = new SdpNegotiator().createOffer({
+      audio: { address: '192.0.2.10', port: 20000 },
+      mrcp: { address: '192.0.2.99', resources: [{ resource: 'speechsynth' }] },
+    });
+    assert.ok(o.ok);
+    assert.match(o.value.sdp, /m=application 9 TCP\/MRCPv2 1\r\nc=IN IP4 192\.0\.2\.99\r\n/);
+    const back = parseSdp(o.value.sdp);
+    assert.ok(back.ok);
+    assert.equal(back.value.media[0]?.connection?.address, '192.0.2.10');
+    assert.equal(back.value.media[1]?.connection?.address, '192.0.2.99');
+  });
+});
