@@ -14,3 +14,7 @@
  * plain counters out.
  */
 export * from './message/index.js';
+export * from './clock.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './transport/index.js';

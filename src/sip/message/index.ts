@@ -11,3 +11,5 @@ export * from './serializer.js';
 export * from './uri.js';
 export * from './via.js';
 export * from './core-headers.js';
+export * from './build.js';
+export * from './ids.js';
