@@ -18,3 +18,4 @@ export * from './clock.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './transport/index.js';
+export * from './transaction/index.js';

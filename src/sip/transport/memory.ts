@@ -24,6 +24,8 @@ export interface MemoryNetworkOptions {
   schedule?: (fn: () => void) => void;
   /** Return true to lose this packet. */
   drop?: (p: MemoryPacket) => boolean;
+  /** Return an error to fail this send (a transport error, RFC 3261 §18.4). */
+  sendError?: (p: MemoryPacket) => Error | null;
   /** Keep at most this many packets in `log` (default 10,000). */
   maxLog?: number;
 }
@@ -89,8 +91,10 @@ export class MemoryTransport implements Transport {
   }
 
   send(data: Buffer, remote: Endpoint, _connectionId?: number, cb?: SendCallback): void {
-    this.net.route({ data, from: this.local, to: remote, protocol: this.protocol });
-    cb?.(null);
+    const p: MemoryPacket = { data, from: this.local, to: remote, protocol: this.protocol };
+    const err = this.net.opts.sendError?.(p) ?? null;
+    if (!err) this.net.route(p);
+    cb?.(err);
   }
 
   isOpen(): boolean {
