@@ -19,3 +19,5 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './transport/index.js';
 export * from './transaction/index.js';
+export * from './dialog/index.js';
+export * from './ua/index.js';

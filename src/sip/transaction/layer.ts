@@ -34,7 +34,7 @@ import { DEFAULT_TIMERS, type TimerConfig } from './timers.js';
 /** The UA core as the transaction layer sees it. */
 export interface TransactionCore {
   /** A new request (not ACK) with the server transaction created for it. */
-  onRequest(req: IncomingRequest, tx: ServerTransaction): void;
+  onNewRequest(req: IncomingRequest, tx: ServerTransaction): void;
   /** An ACK no transaction absorbed: the ACK for a 2xx (§13.2.2.4, §17.1.1.3). */
   onAck(req: IncomingRequest): void;
   /** A response that matched no client transaction (e.g. a late 2xx retransmission). */
@@ -132,7 +132,7 @@ export class TransactionLayer {
       tx = new NonInviteServerTransaction(key, method, req, send, this.ctx, reliable);
       this.servers.set(key, tx);
     }
-    this.core.onRequest(req, tx);
+    this.core.onNewRequest(req, tx);
   }
 
   receiveResponse(res: IncomingResponse): void {

@@ -82,6 +82,8 @@ abstract class ServerBase<S extends string> extends Transaction<S> {
 
 export class InviteServerTransaction extends ServerBase<IstState> {
   readonly kind = 'ist' as const;
+  /** Set by the UA core: what a CANCEL for this INVITE does (§9.2). */
+  cancelHandler: (() => void) | null = null;
   private interval: number;
 
   constructor(key: string, req: IncomingRequest, send: Sender, ctx: TransactionContext, reliable: boolean) {
@@ -123,26 +125,28 @@ export class InviteServerTransaction extends ServerBase<IstState> {
     return false;
   }
 
-  respond(res: SipResponse): void {
+  /** Sends a response; returns the bytes sent (the TU keeps a 2xx to retransmit it), or null. */
+  respond(res: SipResponse): Buffer | null {
     const status = res.status;
     if (this.state === 'accepted' && status >= 200 && status < 300) {
       // RFC 6026 §8.5: the TU's 2xx retransmissions pass through.
-      this.send(serializeMessage(res));
-      return;
+      const d = serializeMessage(res);
+      this.send(d);
+      return d;
     }
     if (this.state !== 'proceeding') {
       this.ctx.logger.warn('response on a finished INVITE transaction dropped', {
         callId: this.callId,
         status,
       });
-      return;
+      return null;
     }
     const data = serializeMessage(res);
     if (status < 200) {
       this.stopTimer('Trying');
       this.lastProvisional = data;
       this.transmit(data);
-      return;
+      return data;
     }
     this.stopTimer('Trying');
     this.finalStatus = status;
@@ -154,15 +158,16 @@ export class InviteServerTransaction extends ServerBase<IstState> {
       this.request = null;
       if (this.inState('accepted'))
         this.startTimer('L', timerL(this.ctx.timers), () => this.transition('terminated'));
-      return;
+      return data;
     }
     this.finalData = data;
     this.transition('completed');
     this.transmit(data);
     this.request = null;
-    if (!this.inState('completed')) return;
+    if (!this.inState('completed')) return data;
     if (!this.reliable) this.startTimer('G', this.interval, () => this.fireG());
     this.startTimer('H', timerH(this.ctx.timers), () => this.fireH());
+    return data;
   }
 
   /** Timer G (§17.2.1): retransmit the final response, doubling up to T2. */
@@ -207,20 +212,20 @@ export class NonInviteServerTransaction extends ServerBase<NistState> {
     else if (this.state === 'completed' && this.finalData) this.send(this.finalData);
   }
 
-  respond(res: SipResponse): void {
+  respond(res: SipResponse): Buffer | null {
     if (this.state === 'completed' || this.state === 'terminated') {
       this.ctx.logger.warn('response on a finished transaction dropped', {
         callId: this.callId,
         status: res.status,
       });
-      return;
+      return null;
     }
     const data = serializeMessage(res);
     if (res.status < 200) {
       if (this.state === 'trying') this.transition('proceeding');
       this.lastProvisional = data;
       this.transmit(data);
-      return;
+      return data;
     }
     this.finalStatus = res.status;
     this.lastProvisional = null;
@@ -229,10 +234,11 @@ export class NonInviteServerTransaction extends ServerBase<NistState> {
     this.transition('completed');
     this.transmit(data);
     this.request = null;
-    if (!this.inState('completed')) return;
+    if (!this.inState('completed')) return data;
     const j = timerJ(this.ctx.timers, this.reliable);
     if (j === 0) this.transition('terminated');
     else this.startTimer('J', j, () => this.transition('terminated'));
+    return data;
   }
 
   terminate(): void {

@@ -68,7 +68,7 @@ export class Harness {
     this.txl = new TransactionLayer(
       this.tl,
       {
-        onRequest: (req, tx) => this.coreRequests.push({ req, tx }),
+        onNewRequest: (req, tx) => this.coreRequests.push({ req, tx }),
         onAck: (req) => this.coreAcks.push(req),
         onStrayResponse: (res) => this.stray.push(res),
       },
