@@ -192,9 +192,9 @@ export class OutgoingCall {
     const toTag = res.core.toTag;
     if (status < 200) {
       if (this.state === 'calling') this.transition('proceeding');
-      if (toTag && status > 100) this.earlyLeg(res, toTag);
+      const fresh = toTag && status > 100 ? this.earlyLeg(res, toTag) : true;
       if (this.cancelWanted) this.sendCancel();
-      if (status > 100) this.delegate.onProgress?.(msg);
+      if (status > 100 && fresh) this.delegate.onProgress?.(msg);
       return;
     }
     if (status < 300) {
@@ -260,10 +260,11 @@ export class OutgoingCall {
     });
   }
 
-  private earlyLeg(res: IncomingResponse, toTag: string): void {
+  /** Creates or updates the early dialog; false for a retransmitted reliable provisional. */
+  private earlyLeg(res: IncomingResponse, toTag: string): boolean {
     let leg = this.early.get(toTag);
     if (!leg) {
-      if (this.early.size >= this.ctx.config.maxForks) return;
+      if (this.early.size >= this.ctx.config.maxForks) return true;
       const dialog = this.makeDialog(res, toTag, 'early');
       const created: EarlyLeg = {
         dialog,
@@ -281,8 +282,8 @@ export class OutgoingCall {
     const msg = res.msg;
     if (hasOptionTag(msg.headers, 'require', '100rel')) {
       const rseq = Number(msg.headers.get('rseq'));
-      if (!Number.isInteger(rseq) || rseq < 0) return;
-      if (leg.lastRSeq !== -1 && rseq !== leg.lastRSeq + 1) return;
+      if (!Number.isInteger(rseq) || rseq < 0) return false;
+      if (leg.lastRSeq !== -1 && rseq !== leg.lastRSeq + 1) return false;
       leg.lastRSeq = rseq;
       const prack = leg.dialog.createRequest('PRACK');
       prack.headers.append('RAck', `${rseq} ${res.core.cseq} INVITE`);
@@ -293,6 +294,7 @@ export class OutgoingCall {
       }
       this.sendInDialog(leg.dialog, prack);
     }
+    return true;
   }
 
   private sendInDialog(dialog: Dialog, req: SipRequest): ClientTransaction | null {
