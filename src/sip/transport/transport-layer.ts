@@ -207,7 +207,8 @@ export class TransportLayer {
     const req = err.partial;
     // Only requests are answered, never ACK (§17.2.1), and only when enough is known to reply.
     if (!req || req.kind !== 'request' || req.method === 'ACK') return;
-    if (!req.headers.has('via') || !req.headers.has('cseq') || !req.headers.has('call-id')) return;
+    // RFC 4475 §3.3.1: answer even when Call-ID, From or To are missing; Via and CSeq suffice to correlate.
+    if (!req.headers.has('via') || !req.headers.has('cseq')) return;
     const warning = err.message.replace(/["\\\r\n]/g, "'").slice(0, 120);
     const res = createResponse(req, err.status, {
       toTag: generateTag(),

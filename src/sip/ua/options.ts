@@ -51,6 +51,7 @@ export interface SipStackOptions {
   debug?: boolean;
 }
 
+/** Methods voicegate serves (Allow). MESSAGE is answered inside dialogs only. */
 export const ALLOW = [
   'INVITE',
   'ACK',
@@ -62,5 +63,4 @@ export const ALLOW = [
   'INFO',
   'REFER',
   'NOTIFY',
-  'MESSAGE',
 ];

@@ -47,8 +47,6 @@ import { checkRequest } from './uas-checks.js';
 export interface SipStackDelegate {
   /** A new call from a trunk: answer it with progress/accept/reject (unanswered → 480 at shutdown). */
   onInvite?(call: IncomingCall): void;
-  /** Another request outside a dialog (MESSAGE...); return false to have it answered 405. */
-  onRequest?(req: IncomingRequest, tx: ServerTransaction, trunk: string | null): boolean;
   onTrunkStatus?(trunk: string, up: boolean): void;
   onRegistrationState?(trunk: string, state: RegistrationState): void;
 }
@@ -413,8 +411,7 @@ export class SipStack implements TransportUser, TransactionCore {
         this.respond(req, tx, 481);
         return;
       default:
-        if (!this.delegate.onRequest?.(req, tx, trunk.name))
-          this.respond(req, tx, 405, [['Allow', this.config.allow.join(', ')]]);
+        this.respond(req, tx, 405, [['Allow', this.config.allow.join(', ')]]);
     }
   }
 
