@@ -10,6 +10,7 @@ import {
   SipStack,
   SipStackError,
   type RegistrationState,
+  type Session,
   type SipRequest,
 } from '../../../src/sip/index.js';
 import { FakeClock } from '../fake-clock.js';
@@ -215,7 +216,7 @@ describe('trunks', () => {
 
   it('drains: new calls get 503 while the live one ends, then drain resolves', async () => {
     const p = await pair();
-    let uas: import('../../../src/sip/index.js').Session | null = null;
+    let uas: Session | null = null;
     p.b.delegate.onInvite = (c) => (uas = c.accept({ body: SDP_B }));
     p.a.invite({ trunk: 'to-b', to: '1', body: SDP_A });
     p.run(10);
@@ -227,7 +228,7 @@ describe('trunks', () => {
     assert.equal(status, 503);
     await Promise.resolve();
     assert.equal(drained, false);
-    (uas as unknown as import('../../../src/sip/index.js').Session).bye();
+    (uas as unknown as Session).bye();
     p.run(10);
     await Promise.resolve();
     assert.equal(drained, true);
