@@ -87,12 +87,9 @@ export function parseMessage(
     headEnd = buf.indexOf(LFLF, start);
     sepLen = 2;
     if (headEnd === -1) {
-      // A datagram whose last header line ends the datagram without the blank line (RFC 4475
-      // §3.1.2.15 is carried so): the datagram frames it, so it is read as having no body.
-      if (stream || buf[len - 1] !== 0x0a)
-        return parseError('no_header_end', 'no blank line after the headers');
-      headEnd = len;
-      sepLen = 0;
+      // Without the blank line a message is truncated, even when it ends on a line end: a
+      // truncated INVITE must not pass for one without a body.
+      return parseError('no_header_end', 'no blank line after the headers');
     }
   }
   const text = buf.toString('utf8', start, headEnd);

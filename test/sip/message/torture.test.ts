@@ -30,7 +30,8 @@ const EXPECTED_ERROR: Record<string, ParseErrorCode> = {
   baddate: 'bad_header_value',
   regbadct: 'bad_header_value',
   badaspec: 'bad_header_value',
-  baddn: 'bad_header_value',
+  // The archive's baddn.dat also lacks the blank line that ends the headers.
+  baddn: 'no_header_end',
   badvers: 'version_not_supported',
   mismatch01: 'cseq_method_mismatch',
   mismatch02: 'cseq_method_mismatch',
