@@ -1,0 +1,197 @@
+/**
+ * Calls per second on loopback: SIPp's UAC (sipp-scenarios/uac-basic.xml, no hold) against
+ * voicegate's SipStack answering every call, and against SIPp's own UAS (-sn uas) as the
+ * ceiling, in the same run and with the same steps. A rate passes when SIPp completes every
+ * call with no failure and neither side retransmitted anything.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  freeUdpPort,
+  killSipp,
+  runSipp,
+  startSipp,
+  stat,
+  type SippResult,
+} from '../../test/sip/sipp/runner.js';
+import { loopbackOptions, TestApp } from '../../test/sip/sipp/test-app.js';
+
+export interface StepResult {
+  target: 'voicegate' | 'SIPp UAS';
+  rate: number;
+  calls: number;
+  successful: number;
+  failed: number;
+  sippRetransmissions: number;
+  ourRetransmissions: number;
+  achievedCps: number;
+  /** CPU of the called party, in cores (1.0 = one core busy). */
+  calleeCpu: number;
+  /** CPU of SIPp's UAC, in cores. */
+  callerCpu: number;
+  calleeRssMb: number;
+  pass: boolean;
+}
+
+const TICK = 100; // clock ticks per second of /proc/<pid>/stat (CLK_TCK on Linux).
+
+function procCpuSeconds(pid: number): number | null {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / TICK;
+  } catch {
+    return null;
+  }
+}
+
+function procRssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function elapsedSeconds(r: SippResult): number {
+  const t = r.stats['ElapsedTime(C)'] ?? '0:0:0';
+  const [h, m, s] = t.split(':').map(Number);
+  return (h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0);
+}
+
+/** Runs SIPp's UAC at `rate` for `calls` calls to port; samples the caller's CPU. */
+async function uacRun(
+  port: number,
+  rate: number,
+  calls: number,
+): Promise<{ r: SippResult; cpu: number; wall: number }> {
+  const t0 = performance.now();
+  const p = await startSipp({
+    scenario: 'uac-basic.xml',
+    remote: `127.0.0.1:${port}`,
+    calls,
+    rate,
+    limit: Math.max(200, rate),
+    timeoutSeconds: Math.ceil(calls / rate) + 30,
+    durationMs: 0,
+    extra: ['-rp', '1000', '-max_recv_loops', '5000', '-max_sched_loops', '5000'],
+  });
+  let cpu = 0;
+  const sampler = setInterval(() => {
+    const c = p.child.pid ? procCpuSeconds(p.child.pid) : null;
+    if (c !== null) cpu = c;
+  }, 50);
+  const r = await p.done;
+  clearInterval(sampler);
+  return { r, cpu, wall: (performance.now() - t0) / 1000 };
+}
+
+export const RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000];
+
+/** Steps up the rates against voicegate until one fails. */
+export async function loadVoicegate(rates: number[], log: (s: string) => void): Promise<StepResult[]> {
+  const app = new TestApp(loopbackOptions(9, { limits: { maxTransactions: 400_000, maxDialogs: 100_000 } }), {
+    kind: 'answer',
+  });
+  await app.start();
+  const out: StepResult[] = [];
+  let rssPeak = 0;
+  const rssSampler = setInterval(
+    () => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss / 1024 / 1024)),
+    100,
+  );
+  try {
+    for (const rate of rates) {
+      const calls = Math.max(1000, rate * 2);
+      const c = app.stack.counters;
+      const retransBefore = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0);
+      const cpu0 = process.cpuUsage();
+      rssPeak = 0;
+      const { r, cpu, wall } = await uacRun(app.port, rate, calls);
+      const cpuUsed = process.cpuUsage(cpu0);
+      await new Promise((res) => setTimeout(res, 300));
+      const ours = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0) - retransBefore;
+      const step: StepResult = {
+        target: 'voicegate',
+        rate,
+        calls,
+        successful: stat(r, 'SuccessfulCall'),
+        failed: stat(r, 'FailedCall'),
+        sippRetransmissions: stat(r, 'Retransmissions'),
+        ourRetransmissions: ours,
+        achievedCps: stat(r, 'SuccessfulCall') / Math.max(1, elapsedSeconds(r)),
+        calleeCpu: (cpuUsed.user + cpuUsed.system) / 1e6 / wall,
+        callerCpu: cpu / wall,
+        calleeRssMb: rssPeak,
+        pass: false,
+      };
+      step.pass =
+        r.code === 0 &&
+        step.failed === 0 &&
+        step.successful === calls &&
+        step.sippRetransmissions === 0 &&
+        ours === 0;
+      out.push(step);
+      log(
+        `voicegate ${rate}/s: ${step.successful}/${calls} ok, ${step.failed} failed, retrans sipp ${step.sippRetransmissions} ours ${ours}`,
+      );
+      if (!step.pass) break;
+    }
+  } finally {
+    clearInterval(rssSampler);
+    await app.stop();
+  }
+  return out;
+}
+
+/** The same steps against SIPp's own UAS. */
+export async function loadSippUas(rates: number[], log: (s: string) => void): Promise<StepResult[]> {
+  const out: StepResult[] = [];
+  for (const rate of rates) {
+    const calls = Math.max(1000, rate * 2);
+    const port = await freeUdpPort();
+    const uas = await startSipp({
+      scenario: 'uas',
+      builtin: true,
+      port,
+      calls,
+      timeoutSeconds: Math.ceil(calls / rate) + 40,
+    });
+    await new Promise((res) => setTimeout(res, 200));
+    let uasCpu = 0;
+    let uasRss = 0;
+    const sampler = setInterval(() => {
+      const pid = uas.child.pid;
+      if (!pid) return;
+      const c = procCpuSeconds(pid);
+      if (c !== null) uasCpu = c;
+      uasRss = Math.max(uasRss, procRssMb(pid));
+    }, 50);
+    const { r, cpu, wall } = await uacRun(port, rate, calls);
+    clearInterval(sampler);
+    killSipp(uas);
+    await uas.done;
+    const step: StepResult = {
+      target: 'SIPp UAS',
+      rate,
+      calls,
+      successful: stat(r, 'SuccessfulCall'),
+      failed: stat(r, 'FailedCall'),
+      sippRetransmissions: stat(r, 'Retransmissions'),
+      ourRetransmissions: 0,
+      achievedCps: stat(r, 'SuccessfulCall') / Math.max(1, elapsedSeconds(r)),
+      calleeCpu: uasCpu / wall,
+      callerCpu: cpu / wall,
+      calleeRssMb: uasRss,
+      pass: false,
+    };
+    step.pass =
+      r.code === 0 && step.failed === 0 && step.successful === calls && step.sippRetransmissions === 0;
+    out.push(step);
+    log(
+      `SIPp UAS ${rate}/s: ${step.successful}/${calls} ok, ${step.failed} failed, retrans ${step.sippRetransmissions}`,
+    );
+    if (!step.pass) break;
+  }
+  return out;
+}
