@@ -5,14 +5,7 @@
  * call with no failure and neither side retransmitted anything.
  */
 import { readFileSync } from 'node:fs';
-import {
-  freeUdpPort,
-  killSipp,
-  runSipp,
-  startSipp,
-  stat,
-  type SippResult,
-} from '../../test/sip/sipp/runner.js';
+import { freeUdpPort, killSipp, startSipp, stat, type SippResult } from '../../test/sip/sipp/runner.js';
 import { loopbackOptions, TestApp } from '../../test/sip/sipp/test-app.js';
 
 export interface StepResult {
