@@ -29,7 +29,8 @@ import { Session } from './session.js';
 export type OutgoingCallState = 'calling' | 'proceeding' | 'accepted' | 'failed';
 export const OUTGOING_CALL_EDGES: Readonly<Record<OutgoingCallState, readonly OutgoingCallState[]>> = {
   calling: ['proceeding', 'accepted', 'failed'],
-  proceeding: ['accepted', 'failed'],
+  // A 401/407/422 after a provisional starts a new INVITE transaction: calling again.
+  proceeding: ['calling', 'accepted', 'failed'],
   accepted: [],
   failed: [],
 };
@@ -235,7 +236,7 @@ export class OutgoingCall {
   private retry(authorization?: [string, string]): void {
     this.clearEarly();
     this.cseq++;
-    this.state = 'calling';
+    if (this.state === 'proceeding') this.transition('calling');
     this.start(authorization);
   }
 

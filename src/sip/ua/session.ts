@@ -19,6 +19,7 @@ import type { ServerTransaction } from '../transaction/server.js';
 import type { IncomingRequest, IncomingResponse, SendTarget } from '../transport/transport-layer.js';
 import type { DialogUser, UaContext } from './context.js';
 import { InDialogRequest, type AnswerOptions } from './in-dialog-request.js';
+import { OkRetransmitter } from './ok-retransmitter.js';
 
 export type SessionState = 'waiting-ack' | 'confirmed' | 'terminating' | 'terminated';
 export const SESSION_EDGES: Readonly<Record<SessionState, readonly SessionState[]>> = {
@@ -64,11 +65,7 @@ export class Session implements DialogUser {
   peerAllowsUpdate = false;
   readonly timer: SessionTimer;
   endReason: EndReason | null = null;
-  private okData: Buffer | null = null;
-  private okCSeq = -1;
-  private okTimer: TimerHandle | null = null;
-  private okGuard: TimerHandle | null = null;
-  private okInterval = 0;
+  private readonly ok: OkRetransmitter;
   private okTarget: SendTarget | null = null;
   private ackData: Buffer | null = null;
   private ackCSeq = -1;
@@ -86,6 +83,16 @@ export class Session implements DialogUser {
     initial: SessionState,
   ) {
     this.state = initial;
+    this.ok = new OkRetransmitter(
+      ctx.clock,
+      ctx.timers,
+      (data) => {
+        const c = ctx.counters.retransmissionsSent;
+        c['INVITE 200'] = (c['INVITE 200'] ?? 0) + 1;
+        if (this.okTarget) ctx.transport.send(data, this.okTarget);
+      },
+      () => this.ackTimeout(),
+    );
     this.timer = new SessionTimer(ctx.clock, {
       refresh: () => this.refreshSession(),
       expire: () => this.expire(),
@@ -107,46 +114,18 @@ export class Session implements DialogUser {
 
   /** Our 2xx to an INVITE (initial or re-INVITE) was sent: retransmit it until the ACK. */
   awaitAck(okData: Buffer, cseq: number, target: SendTarget): void {
-    this.stopOk();
-    this.okData = okData;
-    this.okCSeq = cseq;
     this.okTarget = target;
-    // End to end, so over reliable hops too (§13.3.1.4).
-    this.okInterval = this.ctx.timers.T1;
-    this.okTimer = this.ctx.clock.setTimeout(() => this.retransmitOk(), this.okInterval);
-    this.okGuard = this.ctx.clock.setTimeout(() => this.ackTimeout(), 64 * this.ctx.timers.T1);
-  }
-
-  private retransmitOk(): void {
-    this.okTimer = null;
-    if (!this.okData || !this.okTarget) return;
-    this.ctx.counters.retransmissionsSent['INVITE 200'] =
-      (this.ctx.counters.retransmissionsSent['INVITE 200'] ?? 0) + 1;
-    this.ctx.transport.send(this.okData, this.okTarget);
-    this.okInterval = Math.min(2 * this.okInterval, this.ctx.timers.T2);
-    this.okTimer = this.ctx.clock.setTimeout(() => this.retransmitOk(), this.okInterval);
+    this.ok.start(okData, cseq);
   }
 
   private ackTimeout(): void {
-    this.okGuard = null;
-    this.stopOk();
     this.ctx.logger.warn('no ACK for our 2xx: ending the session with BYE', { callId: this.callId });
     if (this.state === 'waiting-ack') this.transition('confirmed');
     this.bye('ack-timeout');
   }
 
-  private stopOk(): void {
-    if (this.okTimer) this.ctx.clock.clearTimeout(this.okTimer);
-    if (this.okGuard) this.ctx.clock.clearTimeout(this.okGuard);
-    this.okTimer = this.okGuard = null;
-    this.okData = null;
-    this.okTarget = null;
-  }
-
   receiveAck(req: IncomingRequest): void {
-    if (req.core.cseq !== this.okCSeq) return;
-    this.stopOk();
-    this.okCSeq = -1;
+    if (!this.ok.ack(req.core.cseq)) return;
     if (req.msg.body.length) this.remoteBody = req.msg.body;
     if (this.state === 'waiting-ack') {
       this.dialog.transition('confirmed');
@@ -490,7 +469,7 @@ export class Session implements DialogUser {
   // --- end ---
 
   private stopTimers(): void {
-    this.stopOk();
+    this.ok.stop();
     this.timer.stop();
     if (this.glareTimer) this.ctx.clock.clearTimeout(this.glareTimer);
     this.glareTimer = null;

@@ -6,40 +6,36 @@
  * trunk's keepalive, registration and call limits. It has the shape of a daemon Service:
  * start, drain, stop, listeners, summary.
  */
-import { isIP } from 'node:net';
 import { systemClock, type Clock } from '../clock.js';
-import { dialogKey, type Dialog } from '../dialog/dialog.js';
+import { dialogKey } from '../dialog/dialog.js';
 import { DEFAULT_SESSION_TIMER, uasNegotiate } from '../dialog/session-timer.js';
 import { nullLogger, type SipLogger } from '../logger.js';
 import { createResponse } from '../message/build.js';
-import { HeaderList } from '../message/headers.js';
-import { generateBranch, generateCallId, generateTag } from '../message/ids.js';
-import { SipRequest, type SipResponse } from '../message/message.js';
+import { generateCallId, generateTag } from '../message/ids.js';
 import { serializeMessage } from '../message/serializer.js';
-import { bareHost, parseUri } from '../message/uri.js';
 import { createCounters, type SipCounters } from '../metrics.js';
 import { TransactionLayer, type TransactionCore } from '../transaction/layer.js';
 import type { ServerTransaction } from '../transaction/server.js';
-import { StreamTransport } from '../transport/stream.js';
 import {
   TransportLayer,
   type IncomingRequest,
   type IncomingResponse,
   type ScreenVerdict,
-  type SendTarget,
   type TransportUser,
 } from '../transport/transport-layer.js';
-import type { Endpoint, Transport, TransportProtocol } from '../transport/transport.js';
-import { UdpTransport } from '../transport/udp.js';
+import type { Endpoint, Transport } from '../transport/transport.js';
 import { normalizeAddress } from './acl.js';
 import type { DialogUser, UaConfig, UaContext } from './context.js';
-import { DigestServer } from './digest.js';
+import { InboundAuth } from './inbound-auth.js';
+import { makeTransports } from './listeners.js';
 import { IncomingCall } from './incoming-call.js';
-import { Keepalive } from './keepalive.js';
+import { Addressing } from './addressing.js';
+import type { Keepalive } from './keepalive.js';
+import { startKeepalive, startRegistration, type TrunkServiceDeps } from './trunk-services.js';
 import { ALLOW, type SipStackOptions } from './options.js';
 import { OutgoingCall, type OutgoingCallDelegate } from './outgoing-call.js';
 import { TokenBucket } from './rate-limit.js';
-import { Registration, type RegistrationState } from './registration.js';
+import type { Registration, RegistrationState } from './registration.js';
 import { Session } from './session.js';
 import { Trunk } from './trunk.js';
 import { checkRequest } from './uas-checks.js';
@@ -85,7 +81,9 @@ export class SipStack implements TransportUser, TransactionCore {
   private readonly dialogs = new Map<string, DialogUser>();
   private readonly ctx: UaContext;
   private readonly config: UaConfig;
-  private readonly digest: DigestServer;
+  private readonly addressing: Addressing;
+  private readonly services: TrunkServiceDeps;
+  private readonly inboundAuth: InboundAuth;
   private readonly rejectBucket: TokenBucket;
   private readonly trunkCache = new Map<string, Trunk | null>();
   private readonly keepalives: Keepalive[] = [];
@@ -100,7 +98,7 @@ export class SipStack implements TransportUser, TransactionCore {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? nullLogger;
     for (const t of opts.trunks ?? []) this.trunks.set(t.name, new Trunk(t, this.clock));
-    const transports = opts.transports ?? this.makeTransports();
+    const transports = opts.transports ?? makeTransports(opts);
     const limits = opts.limits ?? {};
     this.transport = new TransportLayer(transports, this, this.counters, this.logger, {
       limits: {
@@ -132,24 +130,24 @@ export class SipStack implements TransportUser, TransactionCore {
       sessionTimer: { ...DEFAULT_SESSION_TIMER, ...opts.sessionTimer },
       maxForks: 8,
     };
-    this.digest = new DigestServer({ realm: opts.realm ?? 'voicegate', now: () => Date.now() });
     this.rejectBucket = new TokenBucket(this.clock, opts.rejectRate ?? 50);
+    this.inboundAuth = new InboundAuth(
+      opts.realm ?? 'voicegate',
+      this.trunks,
+      this.counters,
+      this.rejectBucket,
+    );
+    this.addressing = new Addressing(this.transport);
     this.ctx = this.makeContext();
-  }
-
-  private makeTransports(): Transport[] {
-    const limits = this.opts.limits ?? {};
-    const stream = {
-      ...(limits.maxTcpConnections ? { maxConnections: limits.maxTcpConnections } : {}),
-      ...(limits.tcpIdleSeconds ? { idleTimeoutMs: limits.tcpIdleSeconds * 1000 } : {}),
-      ...(limits.maxMessageBytes ? { limits: { maxMessageBytes: limits.maxMessageBytes } } : {}),
+    this.services = {
+      clock: this.clock,
+      logger: this.logger,
+      transactions: this.transactions,
+      addressing: this.addressing,
+      userAgent: this.config.userAgent,
+      onTrunkStatus: (t, up) => this.delegate.onTrunkStatus?.(t, up),
+      onRegistrationState: (t, st) => this.delegate.onRegistrationState?.(t, st),
     };
-    return (this.opts.listen ?? [{ protocol: 'udp', host: '127.0.0.1', port: 5060 }]).map((l) => {
-      if (l.protocol === 'udp') return new UdpTransport({ host: l.host, port: l.port });
-      if (l.protocol === 'tcp') return new StreamTransport('TCP', { host: l.host, port: l.port, ...stream });
-      if (!this.opts.tls) throw new Error('a TLS listener needs sip TLS certificate and key');
-      return new StreamTransport('TLS', { host: l.host, port: l.port, tls: this.opts.tls, ...stream });
-    });
   }
 
   private makeContext(): UaContext {
@@ -171,11 +169,11 @@ export class SipStack implements TransportUser, TransactionCore {
         if (this.dialogs.get(key) === user) this.dialogs.delete(key);
         this.counters.dialogsActive = this.dialogs.size;
       },
-      via: (protocol, remote) => this.via(protocol, remote),
-      contact: (protocol, remote) => this.contact(protocol, remote),
-      dialogTarget: (d, fallback) => this.dialogTarget(d, fallback),
+      via: (protocol, remote) => this.addressing.via(protocol, remote),
+      contact: (protocol, remote) => this.addressing.contact(protocol, remote),
+      dialogTarget: (d, fallback) => this.addressing.dialogTarget(d, fallback),
       sendStateless: (req, target) => {
-        const v = this.via(target.protocol, target.remote.address);
+        const v = this.addressing.via(target.protocol, target.remote.address);
         req.headers.lines.unshift({ name: 'Via', key: 'via', value: v.value });
         const data = serializeMessage(req);
         this.transport.send(data, target);
@@ -248,38 +246,6 @@ export class SipStack implements TransportUser, TransactionCore {
     if (trunk !== null) this.trunks.get(trunk)?.release();
     if (this.activeCalls > 0) this.activeCalls--;
     if (this.activeCalls === 0 && this.draining) for (const w of this.drainWaiters.splice(0)) w();
-  }
-
-  // --- addressing ---
-
-  private via(protocol: TransportProtocol, remote: string): { value: string; branch: string } {
-    const t = this.transport.find(protocol, remote);
-    const a = t ? this.transport.advertised(t) : { host: '127.0.0.1', port: 5060 };
-    const branch = generateBranch();
-    return { value: `SIP/2.0/${protocol} ${a.host}:${a.port};branch=${branch};rport`, branch };
-  }
-
-  private contact(protocol: TransportProtocol, remote: string): string {
-    const t = this.transport.find(protocol, remote);
-    const a = t ? this.transport.advertised(t) : { host: '127.0.0.1', port: 5060 };
-    const tp = protocol === 'UDP' ? '' : `;transport=${protocol.toLowerCase()}`;
-    return `sip:voicegate@${a.host}:${a.port}${tp}`;
-  }
-
-  /** §8.1.2 / §12.2.1.1 next hop; a host name (no RFC 3263 resolution here) falls back to the peer. */
-  private dialogTarget(dialog: Dialog, fallback: SendTarget): SendTarget {
-    const uri = dialog.nextHopUri();
-    if (!uri) return fallback;
-    const host = bareHost(uri.host);
-    if (isIP(host) === 0) return fallback;
-    const tp = uri.params.find((p) => p.name.toLowerCase() === 'transport')?.value?.toUpperCase();
-    const protocol: TransportProtocol =
-      uri.scheme === 'sips'
-        ? 'TLS'
-        : tp === 'TCP' || tp === 'TLS'
-          ? (tp as TransportProtocol)
-          : fallback.protocol;
-    return { protocol, remote: { address: host, port: uri.port ?? (protocol === 'TLS' ? 5061 : 5060) } };
   }
 
   /** The trunk whose ACL holds this address (cached, bounded). */
@@ -387,7 +353,7 @@ export class SipStack implements TransportUser, TransactionCore {
       return;
     }
     if (!trunk) {
-      const t = this.challenge(req, tx);
+      const t = this.inboundAuth.check(req, tx);
       if (!t) return;
       trunk = t;
     }
@@ -413,47 +379,6 @@ export class SipStack implements TransportUser, TransactionCore {
       default:
         this.respond(req, tx, 405, [['Allow', this.config.allow.join(', ')]]);
     }
-  }
-
-  /**
-   * A request from outside every ACL in challenge mode (§22.3): the trunk whose inbound
-   * credentials it proves, or null after answering 401 / 403.
-   */
-  private challenge(req: IncomingRequest, tx: ServerTransaction): Trunk | null {
-    const auth = req.msg.headers.get('authorization');
-    if (auth) {
-      for (const t of this.trunks.values()) {
-        const cred = t.config.inboundAuth;
-        if (!cred) continue;
-        const v = this.digest.verify(auth, req.msg.method, (u) =>
-          u === cred.username ? cred.password : undefined,
-        );
-        if (v.result === 'ok') return t;
-        if (v.result === 'stale') {
-          this.sendChallenge(req, tx, true);
-          return null;
-        }
-      }
-      this.counters.authFailures++;
-      this.respond(req, tx, 403);
-      return null;
-    }
-    this.sendChallenge(req, tx, false);
-    return null;
-  }
-
-  private sendChallenge(req: IncomingRequest, tx: ServerTransaction, stale: boolean): void {
-    if (!this.rejectBucket.take()) {
-      this.counters.aclDropped++;
-      return;
-    }
-    this.counters.authChallenges++;
-    this.respond(
-      req,
-      tx,
-      401,
-      this.digest.challenges(stale).map((c) => ['WWW-Authenticate', c] as [string, string]),
-    );
   }
 
   private incomingInvite(req: IncomingRequest, tx: ServerTransaction, trunk: Trunk): void {
@@ -511,7 +436,7 @@ export class SipStack implements TransportUser, TransactionCore {
       );
     }
     this.activeCalls++;
-    const { next, route } = this.nextHop(trunk);
+    const { next, route } = this.addressing.trunkHop(trunk);
     const uri = o.to.includes(':') ? o.to : `sip:${o.to}@${trunk.domain}`;
     const fromUser = o.from ?? trunk.config.fromUser ?? 'voicegate';
     const call = new OutgoingCall(this.ctx, {
@@ -531,124 +456,11 @@ export class SipStack implements TransportUser, TransactionCore {
     return call;
   }
 
-  private nextHop(trunk: Trunk): { next: SendTarget; route?: string[] } {
-    const proxy = trunk.config.outboundProxy;
-    if (proxy) {
-      const u = parseUri(proxy);
-      if (typeof u !== 'string' && u.type === 'sip' && isIP(bareHost(u.host)) !== 0) {
-        const lr = u.params.some((p) => p.name.toLowerCase() === 'lr') ? proxy : `${proxy};lr`;
-        return {
-          next: { protocol: trunk.protocol, remote: { address: bareHost(u.host), port: u.port ?? 5060 } },
-          route: [`<${lr}>`],
-        };
-      }
-    }
-    const p = trunk.peers[0]!;
-    return { next: { protocol: trunk.protocol, remote: { address: p.address, port: p.port } } };
-  }
-
-  /** Sends a request outside any dialog to a trunk; `done` gets the final response or null. */
-  sendToTrunk(
-    trunk: Trunk,
-    method: string,
-    build: (h: HeaderList) => string,
-    done: (res: SipResponse | null) => void,
-    callId = generateCallId(),
-    cseq = 1,
-    fromTag = generateTag(),
-  ): boolean {
-    const { next, route } = this.nextHop(trunk);
-    const v = this.via(next.protocol, next.remote.address);
-    const h = new HeaderList();
-    h.append('Via', v.value).append('Max-Forwards', '70');
-    for (const r of route ?? []) h.append('Route', r);
-    const user = trunk.config.fromUser ?? 'voicegate';
-    h.append('From', `<sip:${user}@${trunk.domain}>;tag=${fromTag}`);
-    h.append('Call-ID', callId).append('CSeq', `${cseq} ${method}`);
-    h.append('User-Agent', this.config.userAgent);
-    const uri = build(h);
-    const tx = this.transactions.sendRequest(new SipRequest(method, uri, h), v.branch, callId, next, {
-      onResponse: (res) => {
-        if (res.msg.status >= 200) done(res.msg);
-      },
-      onTimeout: () => done(null),
-      onTransportError: () => done(null),
-    });
-    return tx !== null;
-  }
-
   private startTrunk(trunk: Trunk): void {
-    const ka = trunk.config.keepalive;
-    if (ka && ka.intervalSeconds > 0) {
-      const k = new Keepalive(
-        this.clock,
-        ka.intervalSeconds * 1000,
-        ka.downAfter ?? 2,
-        (done) => {
-          const ok = this.sendToTrunk(
-            trunk,
-            'OPTIONS',
-            (h) => {
-              h.append('To', `<sip:${trunk.domain}>`).append('Accept', 'application/sdp');
-              return `sip:${trunk.domain}`;
-            },
-            done,
-          );
-          if (!ok) done(null);
-        },
-        (up) => {
-          trunk.up = up;
-          this.logger.info(`trunk ${trunk.name} is ${up ? 'up' : 'down'}`, { trunk: trunk.name });
-          this.delegate.onTrunkStatus?.(trunk.name, up);
-        },
-      );
-      this.keepalives.push(k);
-      k.start();
-    }
-    const reg = trunk.config.register;
-    if (reg) {
-      const callId = generateCallId();
-      const fromTag = generateTag();
-      let cseq = 0;
-      const user = reg.user ?? trunk.config.fromUser ?? 'voicegate';
-      const registrar = reg.registrar ?? `sip:${trunk.domain}`;
-      const { next } = this.nextHop(trunk);
-      const contact = this.contact(next.protocol, next.remote.address).replace(
-        'sip:voicegate@',
-        `sip:${user}@`,
-      );
-      const r = new Registration(this.clock, reg.expiresSeconds, trunk.config.auth, {
-        build: (expires, extra) => {
-          const h = new HeaderList();
-          h.append('To', `<sip:${user}@${trunk.domain}>`);
-          h.append('Contact', `<${contact}>`).append('Expires', String(expires));
-          for (const [n, v] of extra) h.append(n, v);
-          return new SipRequest('REGISTER', registrar, h);
-        },
-        send: (req, done) => {
-          cseq++;
-          const ok = this.sendToTrunk(
-            trunk,
-            'REGISTER',
-            (h) => {
-              for (const line of req.headers.lines) h.lines.push(line);
-              return req.uri;
-            },
-            done,
-            callId,
-            cseq,
-            fromTag,
-          );
-          if (!ok) done(null);
-        },
-        onState: (state) => {
-          this.logger.info(`trunk ${trunk.name} registration ${state}`, { trunk: trunk.name });
-          this.delegate.onRegistrationState?.(trunk.name, state);
-        },
-      });
-      this.registrations.set(trunk.name, r);
-      r.start();
-    }
+    const k = startKeepalive(this.services, trunk);
+    if (k) this.keepalives.push(k);
+    const r = startRegistration(this.services, trunk);
+    if (r) this.registrations.set(trunk.name, r);
   }
 
   registration(trunk: string): Registration | undefined {
