@@ -7,6 +7,7 @@
  *   proceeding ──1xx──▶ early ──2xx──▶ accepted
  *       └───────────────┴── reject / CANCEL / no PRACK ──▶ ended
  */
+import type { TimerHandle } from '../clock.js';
 import { Dialog, contactUri, withoutTag } from '../dialog/dialog.js';
 import { hasOptionTag, uasHeaders, type UasTimerDecision } from '../dialog/session-timer.js';
 import { createResponse } from '../message/build.js';
@@ -56,6 +57,8 @@ export class IncomingCall implements DialogUser {
   private localBody: Buffer | null = null;
   private readonly responseTarget: SendTarget;
   private readonly localTarget: string;
+  /** An INVITE nobody answers is not held forever: 480 after Timer C (the UAC's own guard). */
+  private readonly guard: TimerHandle | null;
 
   constructor(
     private readonly ctx: UaContext,
@@ -69,6 +72,10 @@ export class IncomingCall implements DialogUser {
     this.localTag = localTag;
     this.responseTarget = ctx.transport.responseTarget(incoming);
     this.localTarget = ctx.contact(incoming.source.transport.protocol, incoming.source.remote.address);
+    this.guard =
+      ctx.timers.C > 0
+        ? ctx.clock.setTimeout(() => this.reject(480, { reason: 'Temporarily Unavailable' }), ctx.timers.C)
+        : null;
   }
 
   get request(): SipRequest {
@@ -98,6 +105,7 @@ export class IncomingCall implements DialogUser {
       this.ctx.logger.debug(`incoming call ${this.state} -> ${next}`, { callId: this.callId });
     this.state = next;
     if (next === 'accepted' || next === 'ended') {
+      if (this.guard) this.ctx.clock.clearTimeout(this.guard);
       const s = this.onSettled;
       this.onSettled = null;
       s?.();

@@ -389,7 +389,7 @@ export class OutgoingCall {
   private ackAndBye(res: IncomingResponse, toTag: string): void {
     if (this.ctx.debug) this.ctx.logger.debug('2xx from a second fork: ACK and BYE', { callId: this.callId });
     const d = this.makeDialog(res, toTag, 'confirmed');
-    const s = new Session(this.ctx, d, null, this.opts.next, 'confirmed');
+    const s = new Session(this.ctx, d, null, this.opts.next, 'confirmed', false);
     s.sendAck(res.core.cseq);
     this.ctx.addDialog(d.key, s);
     s.bye('local-bye');

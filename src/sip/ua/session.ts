@@ -81,6 +81,8 @@ export class Session implements DialogUser {
     /** Where in-dialog requests go when the remote target is not an IP literal. */
     private readonly fallback: SendTarget,
     initial: SessionState,
+    /** False for a session that is not a call of ours (the extra fork we ACK and hang up). */
+    private readonly counted = true,
   ) {
     this.state = initial;
     this.ok = new OkRetransmitter(
@@ -483,7 +485,7 @@ export class Session implements DialogUser {
     this.transition('terminated');
     this.dialog.transition('terminated');
     this.ctx.removeDialog(this.dialog.key, this);
-    this.ctx.callEnded(this.trunk);
+    if (this.counted) this.ctx.callEnded(this.trunk);
     this.ctx.logger.debug('session ended', { callId: this.callId, reason });
     this.delegate.onTerminated?.(reason);
   }

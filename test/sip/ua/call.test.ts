@@ -125,3 +125,22 @@ describe('calls between two stacks', () => {
     assert.ok(uas);
   });
 });
+
+describe('bounds on calls', () => {
+  it('an INVITE the application never answers gets 480 after Timer C', async () => {
+    const p = await pair({}, { timers: { C: 60_000 } });
+    let ended = 0;
+    p.b.delegate.onInvite = (c) => {
+      c.progress(180);
+      c.delegate.onEnded = (s) => (ended = s);
+    };
+    let failed = 0;
+    p.a.invite({ trunk: 'to-b', to: '1', body: SDP_A }).delegate.onFailed = (r) => (failed = r?.status ?? 0);
+    p.run(59_000);
+    assert.equal(ended, 0);
+    p.run(1_100);
+    assert.equal(ended, 480);
+    assert.equal(failed, 480);
+    assert.equal(p.b.callCount, 0);
+  });
+});

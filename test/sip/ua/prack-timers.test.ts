@@ -239,5 +239,7 @@ describe('INVITE client: Timer C and forking', () => {
       .flatMap((m) => (m.kind === 'request' ? [`${m.method} ${m.uri}`] : []));
     assert.deepEqual(sent.slice(1), ['ACK sip:y@10.0.0.12', 'ACK sip:x@10.0.0.11', 'BYE sip:x@10.0.0.11']);
     assert.equal(net.log.at(-1)!.to.address, '10.0.0.11');
+    clock.advance(40_000);
+    assert.equal(a.callCount, 1, 'the extra fork hung up is not one of our calls');
   });
 });
