@@ -37,12 +37,12 @@ async function main(): Promise<void> {
     const ceiling = await loadSippUas(RATES, log);
     console.log('## Calls per second (SIPp uac-basic.xml, UDP loopback, every call answered, no hold)\n');
     console.log(
-      '| callee | offered calls/s | calls | ok | failed | retransmissions (SIPp / ours) | achieved calls/s | callee CPU (cores) | SIPp UAC CPU (cores) | callee RSS MB | pass |',
+      '| callee | offered calls/s | calls | ok | failed | retransmissions (SIPp / ours) | achieved calls/s | callee CPU (cores) | SIPp UAC CPU (cores) | callee RSS MB | max loop delay ms | live transactions | pass |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const s of [...ours, ...ceiling]) {
       console.log(
-        `| ${s.target} | ${s.rate} | ${s.calls} | ${s.successful} | ${s.failed} | ${s.sippRetransmissions} / ${s.ourRetransmissions} | ${fmt(s.achievedCps)} | ${fmt(s.calleeCpu, 2)} | ${fmt(s.callerCpu, 2)} | ${fmt(s.calleeRssMb)} | ${s.pass ? 'yes' : 'no'} |`,
+        `| ${s.target} | ${s.rate} | ${s.calls} | ${s.successful} | ${s.failed} | ${s.sippRetransmissions} / ${s.ourRetransmissions} | ${fmt(s.achievedCps)} | ${fmt(s.calleeCpu, 2)} | ${fmt(s.callerCpu, 2)} | ${fmt(s.calleeRssMb)} | ${s.target === 'voicegate' ? fmt(s.maxLoopDelayMs) : '—'} | ${s.target === 'voicegate' ? s.transactions : '—'} | ${s.pass ? 'yes' : 'no'} |`,
       );
     }
     const a = bestOf(ours);

@@ -5,6 +5,7 @@
  * call with no failure and neither side retransmitted anything.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { freeUdpPort, killSipp, startSipp, stat, type SippResult } from '../../test/sip/sipp/runner.js';
 import { loopbackOptions, TestApp } from '../../test/sip/sipp/test-app.js';
 
@@ -22,6 +23,10 @@ export interface StepResult {
   /** CPU of SIPp's UAC, in cores. */
   callerCpu: number;
   calleeRssMb: number;
+  /** Longest event-loop stall of the callee during the step (voicegate only), ms. */
+  maxLoopDelayMs: number;
+  /** Live transactions at the end of the step (voicegate only): what Timers J/L keep. */
+  transactions: number;
   pass: boolean;
 }
 
@@ -79,7 +84,7 @@ async function uacRun(
   return { r, cpu, wall: (performance.now() - t0) / 1000 };
 }
 
-export const RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000];
+export const RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000];
 
 /** Steps up the rates against voicegate until one fails. */
 export async function loadVoicegate(rates: number[], log: (s: string) => void): Promise<StepResult[]> {
@@ -94,13 +99,19 @@ export async function loadVoicegate(rates: number[], log: (s: string) => void): 
     100,
   );
   try {
-    for (const rate of rates) {
+    const queue = [...rates];
+    let retried = false;
+    while (queue.length) {
+      const rate = queue.shift()!;
       const calls = Math.max(1000, rate * 2);
       const c = app.stack.counters;
       const retransBefore = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0);
       const cpu0 = process.cpuUsage();
       rssPeak = 0;
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
       const { r, cpu, wall } = await uacRun(app.port, rate, calls);
+      lag.disable();
       const cpuUsed = process.cpuUsage(cpu0);
       await new Promise((res) => setTimeout(res, 300));
       const ours = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0) - retransBefore;
@@ -116,6 +127,8 @@ export async function loadVoicegate(rates: number[], log: (s: string) => void): 
         calleeCpu: (cpuUsed.user + cpuUsed.system) / 1e6 / wall,
         callerCpu: cpu / wall,
         calleeRssMb: rssPeak,
+        maxLoopDelayMs: lag.max / 1e6,
+        transactions: app.stack.transactions.size,
         pass: false,
       };
       step.pass =
@@ -140,7 +153,10 @@ export async function loadVoicegate(rates: number[], log: (s: string) => void): 
 /** The same steps against SIPp's own UAS. */
 export async function loadSippUas(rates: number[], log: (s: string) => void): Promise<StepResult[]> {
   const out: StepResult[] = [];
-  for (const rate of rates) {
+  const queue = [...rates];
+  let retried = false;
+  while (queue.length) {
+    const rate = queue.shift()!;
     const calls = Math.max(1000, rate * 2);
     const port = await freeUdpPort();
     const uas = await startSipp({
@@ -176,6 +192,8 @@ export async function loadSippUas(rates: number[], log: (s: string) => void): Pr
       calleeCpu: uasCpu / wall,
       callerCpu: cpu / wall,
       calleeRssMb: uasRss,
+      maxLoopDelayMs: 0,
+      transactions: 0,
       pass: false,
     };
     step.pass =

@@ -125,12 +125,12 @@ export class TransactionLayer {
     let tx: ServerTransaction;
     if (method === 'INVITE') {
       const ist = new InviteServerTransaction(key, req, send, this.ctx, reliable);
-      this.servers.set(key, ist);
+      this.servers.set(ist.key, ist);
       ist.start((r) => createResponse(r.msg, 100));
       tx = ist;
     } else {
       tx = new NonInviteServerTransaction(key, method, req, send, this.ctx, reliable);
-      this.servers.set(key, tx);
+      this.servers.set(tx.key, tx);
     }
     this.core.onNewRequest(req, tx);
   }
@@ -165,7 +165,7 @@ export class TransactionLayer {
       req.method === 'INVITE'
         ? new InviteClientTransaction(key, callId, req, data, send, tu, this.ctx, reliable)
         : new NonInviteClientTransaction(key, req.method, callId, data, send, tu, this.ctx, reliable);
-    this.clients.set(key, tx);
+    this.clients.set(tx.key, tx);
     tx.start();
     return tx;
   }

@@ -38,6 +38,15 @@ const SLOT: Record<TimerName, number> = {
   Trying: 13,
 };
 
+/**
+ * A copy of `s` that does not keep the string it was sliced from alive. Keys and Call-IDs are
+ * slices of a received message's header text; a transaction lingering for Timer J/L would
+ * otherwise hold all of that text (slicing a fresh concatenation copies it, V8-wise).
+ */
+export function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 export class IllegalTransitionError extends Error {
   readonly code = 'illegal_transition';
 }
@@ -46,16 +55,21 @@ export abstract class Transaction<S extends string> {
   abstract readonly kind: 'ict' | 'nict' | 'ist' | 'nist';
   protected readonly handles: Array<TimerHandle | undefined> = [];
 
+  /** Table key (branch, sent-by, method). */
+  readonly key: string;
+  readonly callId: string;
+
   constructor(
-    /** Table key (branch, sent-by, method). */
-    readonly key: string,
+    key: string,
     readonly method: string,
-    readonly callId: string,
+    callId: string,
     public state: S,
     protected readonly edges: Readonly<Record<S, readonly S[]>>,
     protected readonly ctx: TransactionContext,
     readonly reliable: boolean,
   ) {
+    this.key = detach(key);
+    this.callId = detach(callId);
     ctx.counters.transactionsActive++;
   }
 
