@@ -141,6 +141,13 @@ export async function loadVoicegate(rates: number[], log: (s: string) => void): 
       log(
         `voicegate ${rate}/s: ${step.successful}/${calls} ok, ${step.failed} failed, retrans sipp ${step.sippRetransmissions} ours ${ours}`,
       );
+      // The machine is shared: a rate that fails gets one more try before it counts as the limit.
+      if (!step.pass && !retried) {
+        retried = true;
+        queue.unshift(rate);
+        continue;
+      }
+      retried = false;
       if (!step.pass) break;
     }
   } finally {
@@ -202,6 +209,12 @@ export async function loadSippUas(rates: number[], log: (s: string) => void): Pr
     log(
       `SIPp UAS ${rate}/s: ${step.successful}/${calls} ok, ${step.failed} failed, retrans ${step.sippRetransmissions}`,
     );
+    if (!step.pass && !retried) {
+      retried = true;
+      queue.unshift(rate);
+      continue;
+    }
+    retried = false;
     if (!step.pass) break;
   }
   return out;
