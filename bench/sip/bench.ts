@@ -7,10 +7,13 @@
  *   npm run bench:sip -- --load      # load only
  */
 import { cpus } from 'node:os';
-import { loadSippUas, loadVoicegate, RATES, type StepResult } from './load.js';
+import { loadSippUas, loadVoicegate, RATES, sustainedVoicegate, type StepResult } from './load.js';
 import { parserBench } from './parser.js';
 
 const args = new Set(process.argv.slice(2));
+/** The sustained run: long enough for Timer J/L's transactions (64*T1 = 32 s) to reach steady state. */
+const SUSTAINED_RATE = 2000;
+const SUSTAINED_SECONDS = 45;
 const all = !args.has('--parser') && !args.has('--load');
 
 function fmt(n: number, digits = 0): string {
@@ -35,12 +38,16 @@ async function main(): Promise<void> {
     const log = (s: string) => console.error(s);
     const ours = await loadVoicegate(RATES, log);
     const ceiling = await loadSippUas(RATES, log);
+    const sustained = await sustainedVoicegate(SUSTAINED_RATE, SUSTAINED_SECONDS);
+    log(
+      `voicegate sustained ${SUSTAINED_RATE}/s for ${SUSTAINED_SECONDS} s: ${sustained.successful} ok, ${sustained.failed} failed`,
+    );
     console.log('## Calls per second (SIPp uac-basic.xml, UDP loopback, every call answered, no hold)\n');
     console.log(
       '| callee | offered calls/s | calls | ok | failed | retransmissions (SIPp / ours) | achieved calls/s | callee CPU (cores) | SIPp UAC CPU (cores) | callee RSS MB | max loop delay ms | live transactions | pass |',
     );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-    for (const s of [...ours, ...ceiling]) {
+    for (const s of [...ours, ...ceiling, sustained]) {
       console.log(
         `| ${s.target} | ${s.rate} | ${s.calls} | ${s.successful} | ${s.failed} | ${s.sippRetransmissions} / ${s.ourRetransmissions} | ${fmt(s.achievedCps)} | ${fmt(s.calleeCpu, 2)} | ${fmt(s.callerCpu, 2)} | ${fmt(s.calleeRssMb)} | ${s.target === 'voicegate' ? fmt(s.maxLoopDelayMs) : '—'} | ${s.target === 'voicegate' ? s.transactions : '—'} | ${s.pass ? 'yes' : 'no'} |`,
       );
@@ -55,6 +62,11 @@ async function main(): Promise<void> {
           `at that rate voicegate used ${fmt(a.calleeCpu, 2)} of a core and ${fmt(a.calleeRssMb)} MB RSS.`,
       );
     }
+    console.log(
+      `Sustained ${SUSTAINED_RATE} calls/s for ${SUSTAINED_SECONDS} s (the last table row): ${sustained.successful} calls, ` +
+        `${sustained.failed} failed, ${fmt(sustained.calleeCpu, 2)} of a core, peak RSS ${fmt(sustained.calleeRssMb)} MB ` +
+        `with ${sustained.transactions} transactions kept by Timers J/L (64*T1).`,
+    );
   }
 }
 

@@ -84,64 +84,76 @@ async function uacRun(
   return { r, cpu, wall: (performance.now() - t0) / 1000 };
 }
 
-export const RATES = [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000];
+export const RATES = [
+  250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 15000,
+];
 
 /** Steps up the rates against voicegate until one fails. */
-export async function loadVoicegate(rates: number[], log: (s: string) => void): Promise<StepResult[]> {
-  const app = new TestApp(loopbackOptions(9, { limits: { maxTransactions: 400_000, maxDialogs: 100_000 } }), {
+function voicegateApp(maxTransactions: number): TestApp {
+  return new TestApp(loopbackOptions(9, { limits: { maxTransactions, maxDialogs: 100_000 } }), {
     kind: 'answer',
   });
-  await app.start();
-  const out: StepResult[] = [];
+}
+
+/** One run of `calls` calls at `rate` against a running app. */
+async function voicegateStep(app: TestApp, rate: number, calls: number): Promise<StepResult> {
   let rssPeak = 0;
   const rssSampler = setInterval(
     () => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss / 1024 / 1024)),
     100,
   );
+  const c = app.stack.counters;
+  const retransBefore = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0);
+  const cpu0 = process.cpuUsage();
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const { r, cpu, wall } = await uacRun(app.port, rate, calls);
+  lag.disable();
+  const cpuUsed = process.cpuUsage(cpu0);
+  await new Promise((res) => setTimeout(res, 300));
+  clearInterval(rssSampler);
+  const ours = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0) - retransBefore;
+  const step: StepResult = {
+    target: 'voicegate',
+    rate,
+    calls,
+    successful: stat(r, 'SuccessfulCall'),
+    failed: stat(r, 'FailedCall'),
+    sippRetransmissions: stat(r, 'Retransmissions'),
+    ourRetransmissions: ours,
+    achievedCps: stat(r, 'SuccessfulCall') / Math.max(1, elapsedSeconds(r)),
+    calleeCpu: (cpuUsed.user + cpuUsed.system) / 1e6 / wall,
+    callerCpu: cpu / wall,
+    calleeRssMb: rssPeak,
+    maxLoopDelayMs: lag.max / 1e6,
+    transactions: app.stack.transactions.size,
+    pass: false,
+  };
+  step.pass =
+    r.code === 0 &&
+    step.failed === 0 &&
+    step.successful === calls &&
+    step.sippRetransmissions === 0 &&
+    ours === 0;
+  return step;
+}
+
+/** Steps up the rates against voicegate until one fails (twice: the machine is shared). */
+export async function loadVoicegate(rates: number[], log: (s: string) => void): Promise<StepResult[]> {
+  const app = voicegateApp(1_000_000);
+  await app.start();
+  const out: StepResult[] = [];
   try {
     const queue = [...rates];
     let retried = false;
     while (queue.length) {
       const rate = queue.shift()!;
-      const calls = Math.max(1000, rate * 2);
-      const c = app.stack.counters;
-      const retransBefore = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0);
-      const cpu0 = process.cpuUsage();
-      rssPeak = 0;
-      const lag = monitorEventLoopDelay({ resolution: 10 });
-      lag.enable();
-      const { r, cpu, wall } = await uacRun(app.port, rate, calls);
-      lag.disable();
-      const cpuUsed = process.cpuUsage(cpu0);
-      await new Promise((res) => setTimeout(res, 300));
-      const ours = Object.values(c.retransmissionsSent).reduce((a, b) => a + b, 0) - retransBefore;
-      const step: StepResult = {
-        target: 'voicegate',
-        rate,
-        calls,
-        successful: stat(r, 'SuccessfulCall'),
-        failed: stat(r, 'FailedCall'),
-        sippRetransmissions: stat(r, 'Retransmissions'),
-        ourRetransmissions: ours,
-        achievedCps: stat(r, 'SuccessfulCall') / Math.max(1, elapsedSeconds(r)),
-        calleeCpu: (cpuUsed.user + cpuUsed.system) / 1e6 / wall,
-        callerCpu: cpu / wall,
-        calleeRssMb: rssPeak,
-        maxLoopDelayMs: lag.max / 1e6,
-        transactions: app.stack.transactions.size,
-        pass: false,
-      };
-      step.pass =
-        r.code === 0 &&
-        step.failed === 0 &&
-        step.successful === calls &&
-        step.sippRetransmissions === 0 &&
-        ours === 0;
+      const step = await voicegateStep(app, rate, Math.max(1000, rate * 2));
       out.push(step);
       log(
-        `voicegate ${rate}/s: ${step.successful}/${calls} ok, ${step.failed} failed, retrans sipp ${step.sippRetransmissions} ours ${ours}`,
+        `voicegate ${rate}/s: ${step.successful}/${step.calls} ok, ${step.failed} failed, ` +
+          `retrans sipp ${step.sippRetransmissions} ours ${step.ourRetransmissions}`,
       );
-      // The machine is shared: a rate that fails gets one more try before it counts as the limit.
       if (!step.pass && !retried) {
         retried = true;
         queue.unshift(rate);
@@ -151,10 +163,23 @@ export async function loadVoicegate(rates: number[], log: (s: string) => void): 
       if (!step.pass) break;
     }
   } finally {
-    clearInterval(rssSampler);
     await app.stop();
   }
   return out;
+}
+
+/**
+ * A sustained run, long enough (> 64*T1) for the transactions that Timers J and L keep to reach
+ * their steady state: what memory a rate really costs.
+ */
+export async function sustainedVoicegate(rate: number, seconds: number): Promise<StepResult> {
+  const app = voicegateApp(1_000_000);
+  await app.start();
+  try {
+    return await voicegateStep(app, rate, rate * seconds);
+  } finally {
+    await app.stop();
+  }
 }
 
 /** The same steps against SIPp's own UAS. */
