@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { freeUdpPort, killSipp, startSipp, stat, type SippResult } from '../../test/sip/sipp/runner.js';
 import { loopbackOptions, TestApp } from '../../test/sip/sipp/test-app.js';
 
@@ -27,10 +29,24 @@ export interface StepResult {
   maxLoopDelayMs: number;
   /** Live transactions at the end of the step (voicegate only): what Timers J/L keep. */
   transactions: number;
+  /** V8 heap in use after a full GC at the end of the step (voicegate only), MB. */
+  heapMb: number;
   pass: boolean;
 }
 
+/** SIPp reads and schedules up to 1,000 events per loop by default; both SIPp processes get more. */
+const SIPP_LOOPS = ['-max_recv_loops', '5000', '-max_sched_loops', '5000'];
+
 const TICK = 100; // clock ticks per second of /proc/<pid>/stat (CLK_TCK on Linux).
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function heapAfterGc(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
 
 function procCpuSeconds(pid: number): number | null {
   try {
@@ -72,7 +88,7 @@ async function uacRun(
     limit: Math.max(200, rate),
     timeoutSeconds: Math.ceil(calls / rate) + 30,
     durationMs: 0,
-    extra: ['-rp', '1000', '-max_recv_loops', '5000', '-max_sched_loops', '5000'],
+    extra: ['-rp', '1000', ...SIPP_LOOPS],
   });
   let cpu = 0;
   const sampler = setInterval(() => {
@@ -127,6 +143,7 @@ async function voicegateStep(app: TestApp, rate: number, calls: number): Promise
     calleeRssMb: rssPeak,
     maxLoopDelayMs: lag.max / 1e6,
     transactions: app.stack.transactions.size,
+    heapMb: heapAfterGc(),
     pass: false,
   };
   step.pass =
@@ -197,6 +214,7 @@ export async function loadSippUas(rates: number[], log: (s: string) => void): Pr
       port,
       calls,
       timeoutSeconds: Math.ceil(calls / rate) + 40,
+      extra: SIPP_LOOPS,
     });
     await new Promise((res) => setTimeout(res, 200));
     let uasCpu = 0;
@@ -226,6 +244,7 @@ export async function loadSippUas(rates: number[], log: (s: string) => void): Pr
       calleeRssMb: uasRss,
       maxLoopDelayMs: 0,
       transactions: 0,
+      heapMb: 0,
       pass: false,
     };
     step.pass =
