@@ -10,8 +10,7 @@
 import { createNon2xxAck } from '../message/build.js';
 import type { SipRequest } from '../message/message.js';
 import { serializeMessage } from '../message/serializer.js';
-import type { SendCallback } from '../transport/transport.js';
-import type { IncomingResponse } from '../transport/transport-layer.js';
+import type { IncomingResponse, SendTarget } from '../transport/transport-layer.js';
 import { Transaction, type TransactionContext } from './transaction.js';
 import { timerB, timerD, timerF, timerK, timerM } from './timers.js';
 
@@ -24,8 +23,6 @@ export interface ClientTransactionUser {
   /** Timer C fired in Proceeding: the UA CANCELs the INVITE (§16.6 step 11). */
   onTimerC?(tx: ClientTransaction): void;
 }
-
-export type Sender = (data: Buffer, cb?: SendCallback) => void;
 
 export type IctState = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
 export const ICT_EDGES: Readonly<Record<IctState, readonly IctState[]>> = {
@@ -58,12 +55,12 @@ export class InviteClientTransaction extends Transaction<IctState> {
     callId: string,
     request: SipRequest,
     private readonly data: Buffer,
-    private readonly send: Sender,
+    target: SendTarget,
     public tu: ClientTransactionUser,
     ctx: TransactionContext,
     reliable: boolean,
   ) {
-    super(key, 'INVITE', callId, 'calling', ICT_EDGES, ctx, reliable);
+    super(key, 'INVITE', callId, 'calling', ICT_EDGES, ctx, reliable, target);
     this.request = request;
     this.interval = ctx.timers.T1;
   }
@@ -138,7 +135,7 @@ export class InviteClientTransaction extends Transaction<IctState> {
           this.stopAllTimers();
           this.transition('accepted');
           this.countCompleted(status);
-          this.startTimer('M', timerM(this.ctx.timers), () => this.transition('terminated'));
+          this.linger(timerM(this.ctx.timers));
           this.request = null;
           this.tu.onResponse(res, this);
         } else {
@@ -150,9 +147,7 @@ export class InviteClientTransaction extends Transaction<IctState> {
           this.request = null;
           this.tu.onResponse(res, this);
           if (!this.inState('completed')) return;
-          const d = timerD(this.ctx.timers, this.reliable);
-          if (d === 0) this.transition('terminated');
-          else this.startTimer('D', d, () => this.transition('terminated'));
+          this.linger(timerD(this.ctx.timers, this.reliable));
         }
         return;
       case 'accepted':
@@ -184,12 +179,12 @@ export class NonInviteClientTransaction extends Transaction<NictState> {
     method: string,
     callId: string,
     private readonly data: Buffer,
-    private readonly send: Sender,
+    target: SendTarget,
     public tu: ClientTransactionUser,
     ctx: TransactionContext,
     reliable: boolean,
   ) {
-    super(key, method, callId, 'trying', NICT_EDGES, ctx, reliable);
+    super(key, method, callId, 'trying', NICT_EDGES, ctx, reliable, target);
     this.interval = ctx.timers.T1;
   }
 
@@ -235,9 +230,7 @@ export class NonInviteClientTransaction extends Transaction<NictState> {
       this.countCompleted(status);
       this.tu.onResponse(res, this);
       if (!this.inState('completed')) return;
-      const k = timerK(this.ctx.timers, this.reliable);
-      if (k === 0) this.transition('terminated');
-      else this.startTimer('K', k, () => this.transition('terminated'));
+      this.linger(timerK(this.ctx.timers, this.reliable));
     } else if (this.state === 'completed') {
       this.countAbsorbed(String(status));
     }

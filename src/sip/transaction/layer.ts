@@ -25,9 +25,9 @@ import {
   NonInviteClientTransaction,
   type ClientTransaction,
   type ClientTransactionUser,
-  type Sender,
 } from './client.js';
 import { InviteServerTransaction, NonInviteServerTransaction, type ServerTransaction } from './server.js';
+import { LingerQueues } from './linger.js';
 import type { Transaction, TransactionContext } from './transaction.js';
 import { DEFAULT_TIMERS, type TimerConfig } from './timers.js';
 
@@ -83,6 +83,8 @@ export class TransactionLayer {
       logger,
       debug: opts.debug ?? false,
       remove: (tx) => this.remove(tx),
+      linger: new LingerQueues(clock),
+      send: (data, target, cb) => this.transport.send(data, target, cb),
     };
   }
 
@@ -120,16 +122,15 @@ export class TransactionLayer {
       return;
     }
     const target = this.transport.responseTarget(req);
-    const send: Sender = (data, cb) => this.transport.send(data, target, cb);
     const reliable = req.source.transport.reliable;
     let tx: ServerTransaction;
     if (method === 'INVITE') {
-      const ist = new InviteServerTransaction(key, req, send, this.ctx, reliable);
+      const ist = new InviteServerTransaction(key, req, target, this.ctx, reliable);
       this.servers.set(ist.key, ist);
       ist.start((r) => createResponse(r.msg, 100));
       tx = ist;
     } else {
-      tx = new NonInviteServerTransaction(key, method, req, send, this.ctx, reliable);
+      tx = new NonInviteServerTransaction(key, method, req, target, this.ctx, reliable);
       this.servers.set(tx.key, tx);
     }
     this.core.onNewRequest(req, tx);
@@ -159,12 +160,11 @@ export class TransactionLayer {
     }
     const key = branch + '|' + req.method;
     const data = serializeMessage(req);
-    const send: Sender = (d, cb) => this.transport.send(d, target, cb);
     const reliable = target.protocol !== 'UDP';
     const tx =
       req.method === 'INVITE'
-        ? new InviteClientTransaction(key, callId, req, data, send, tu, this.ctx, reliable)
-        : new NonInviteClientTransaction(key, req.method, callId, data, send, tu, this.ctx, reliable);
+        ? new InviteClientTransaction(key, callId, req, data, target, tu, this.ctx, reliable)
+        : new NonInviteClientTransaction(key, req.method, callId, data, target, tu, this.ctx, reliable);
     this.clients.set(tx.key, tx);
     tx.start();
     return tx;
@@ -181,6 +181,7 @@ export class TransactionLayer {
     for (const tx of [...this.clients.values(), ...this.servers.values()]) tx.terminate();
     this.clients.clear();
     this.servers.clear();
+    this.ctx.linger.clear();
   }
 
   /** For diagnostics and tests. */

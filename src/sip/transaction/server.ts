@@ -9,8 +9,7 @@
  */
 import type { SipRequest, SipResponse } from '../message/message.js';
 import { serializeMessage } from '../message/serializer.js';
-import type { IncomingRequest } from '../transport/transport-layer.js';
-import type { Sender } from './client.js';
+import type { IncomingRequest, SendTarget } from '../transport/transport-layer.js';
 import { Transaction, type TransactionContext } from './transaction.js';
 import { timerH, timerI, timerJ, timerL } from './timers.js';
 
@@ -38,8 +37,10 @@ export const NIST_EDGES: Readonly<Record<NistState, readonly NistState[]>> = {
   terminated: [],
 };
 
+const NO_TU: ServerTransactionUser = Object.freeze({});
+
 abstract class ServerBase<S extends string> extends Transaction<S> {
-  tu: ServerTransactionUser = {};
+  tu: ServerTransactionUser = NO_TU;
   /** The request, held until the final response is sent. */
   request: IncomingRequest | null;
   protected lastProvisional: Buffer | null = null;
@@ -51,13 +52,13 @@ abstract class ServerBase<S extends string> extends Transaction<S> {
     key: string,
     method: string,
     req: IncomingRequest,
-    protected readonly send: Sender,
+    target: SendTarget,
     edges: Readonly<Record<S, readonly S[]>>,
     initial: S,
     ctx: TransactionContext,
     reliable: boolean,
   ) {
-    super(key, method, req.core.callId, initial, edges, ctx, reliable);
+    super(key, method, req.core.callId, initial, edges, ctx, reliable, target);
     this.request = req;
   }
 
@@ -86,8 +87,14 @@ export class InviteServerTransaction extends ServerBase<IstState> {
   cancelHandler: (() => void) | null = null;
   private interval: number;
 
-  constructor(key: string, req: IncomingRequest, send: Sender, ctx: TransactionContext, reliable: boolean) {
-    super(key, 'INVITE', req, send, IST_EDGES, 'proceeding', ctx, reliable);
+  constructor(
+    key: string,
+    req: IncomingRequest,
+    target: SendTarget,
+    ctx: TransactionContext,
+    reliable: boolean,
+  ) {
+    super(key, 'INVITE', req, target, IST_EDGES, 'proceeding', ctx, reliable);
     this.interval = ctx.timers.T1;
   }
 
@@ -113,9 +120,7 @@ export class InviteServerTransaction extends ServerBase<IstState> {
       this.stopTimer('G');
       this.stopTimer('H');
       this.transition('confirmed');
-      const i = timerI(this.ctx.timers, this.reliable);
-      if (i === 0) this.transition('terminated');
-      else this.startTimer('I', i, () => this.transition('terminated'));
+      this.linger(timerI(this.ctx.timers, this.reliable));
       return true;
     }
     if (this.state === 'confirmed') {
@@ -156,8 +161,7 @@ export class InviteServerTransaction extends ServerBase<IstState> {
       this.transition('accepted');
       this.transmit(data);
       this.request = null;
-      if (this.inState('accepted'))
-        this.startTimer('L', timerL(this.ctx.timers), () => this.transition('terminated'));
+      if (this.inState('accepted')) this.linger(timerL(this.ctx.timers));
       return data;
     }
     this.finalData = data;
@@ -198,11 +202,11 @@ export class NonInviteServerTransaction extends ServerBase<NistState> {
     key: string,
     method: string,
     req: IncomingRequest,
-    send: Sender,
+    target: SendTarget,
     ctx: TransactionContext,
     reliable: boolean,
   ) {
-    super(key, method, req, send, NIST_EDGES, 'trying', ctx, reliable);
+    super(key, method, req, target, NIST_EDGES, 'trying', ctx, reliable);
   }
 
   /** A retransmitted request (§17.2.2). */
@@ -235,9 +239,7 @@ export class NonInviteServerTransaction extends ServerBase<NistState> {
     this.transmit(data);
     this.request = null;
     if (!this.inState('completed')) return data;
-    const j = timerJ(this.ctx.timers, this.reliable);
-    if (j === 0) this.transition('terminated');
-    else this.startTimer('J', j, () => this.transition('terminated'));
+    this.linger(timerJ(this.ctx.timers, this.reliable));
     return data;
   }
 

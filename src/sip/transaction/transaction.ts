@@ -6,6 +6,9 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import type { SipLogger } from '../logger.js';
 import { inc, methodLabel, type SipCounters } from '../metrics.js';
+import type { SendCallback } from '../transport/transport.js';
+import type { SendTarget } from '../transport/transport-layer.js';
+import type { LingerQueues } from './linger.js';
 import type { TimerConfig } from './timers.js';
 
 export interface TransactionContext {
@@ -17,25 +20,30 @@ export interface TransactionContext {
   debug: boolean;
   /** Called once when a transaction reaches Terminated. */
   remove(tx: Transaction<string>): void;
+  /** The final waits (Timers D, I, J, K, L, M): `tx.lingerExpired()` after `ms`. */
+  linger: LingerQueues;
+  /** Hands bytes to the transport layer. */
+  send(data: Buffer, target: SendTarget, cb?: SendCallback): void;
 }
 
 export type TimerName =
   'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'Trying';
+/** Timers that never run at once share a slot: retransmit (A/E/G), timeout (B/F/H), guard (C/Trying). */
 const SLOT: Record<TimerName, number> = {
   A: 0,
+  E: 0,
+  G: 0,
   B: 1,
+  F: 1,
+  H: 1,
   C: 2,
+  Trying: 2,
   D: 3,
-  E: 4,
-  F: 5,
-  G: 6,
-  H: 7,
-  I: 8,
-  J: 9,
-  K: 10,
-  L: 11,
-  M: 12,
-  Trying: 13,
+  I: 3,
+  J: 3,
+  K: 3,
+  L: 3,
+  M: 3,
 };
 
 /**
@@ -53,7 +61,7 @@ export class IllegalTransitionError extends Error {
 
 export abstract class Transaction<S extends string> {
   abstract readonly kind: 'ict' | 'nict' | 'ist' | 'nist';
-  protected readonly handles: Array<TimerHandle | undefined> = [];
+  protected readonly handles: Array<TimerHandle | undefined> = [undefined, undefined, undefined];
 
   /** Table key (branch, sent-by, method). */
   readonly key: string;
@@ -67,6 +75,8 @@ export abstract class Transaction<S extends string> {
     protected readonly edges: Readonly<Record<S, readonly S[]>>,
     protected readonly ctx: TransactionContext,
     readonly reliable: boolean,
+    /** Where this transaction's messages go. */
+    readonly target: SendTarget,
   ) {
     this.key = detach(key);
     this.callId = detach(callId);
@@ -104,6 +114,21 @@ export abstract class Transaction<S extends string> {
   }
 
   protected onTerminated(): void {}
+
+  protected send(data: Buffer, cb?: SendCallback): void {
+    this.ctx.send(data, this.target, cb);
+  }
+
+  /** The final wait is over (see LingerQueues). */
+  lingerExpired(): void {
+    if (this.state !== 'terminated') this.transition('terminated' as S);
+  }
+
+  /** Starts the final wait, or ends now when it is 0 (reliable transports). */
+  protected linger(ms: number): void {
+    if (ms === 0) this.transition('terminated' as S);
+    else this.ctx.linger.add(this, ms);
+  }
 
   protected startTimer(name: TimerName, ms: number, fn: () => void): void {
     const slot = SLOT[name];
