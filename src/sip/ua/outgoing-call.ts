@@ -14,6 +14,7 @@ import { createCancel } from '../message/build.js';
 import { HeaderList } from '../message/headers.js';
 import { generateTag } from '../message/ids.js';
 import { SipRequest, type SipResponse } from '../message/message.js';
+import { serializeMessage } from '../message/serializer.js';
 import type {
   ClientTransaction,
   ClientTransactionUser,
@@ -65,6 +66,8 @@ export interface OutgoingCallOptions {
   credentials?: DigestCredentials;
   trunk: string | null;
   callId: string;
+  /** Send the INVITE over TCP when it exceeds the MTU on UDP (§18.1.1); the peer must listen on TCP. */
+  tcpFallback?: boolean;
 }
 
 interface EarlyLeg extends DialogUser {
@@ -88,12 +91,15 @@ export class OutgoingCall {
   private authTried = false;
   private sessionExpires: number | null = null;
   private minSE: number | null = null;
-  private readonly localTarget: string;
+  private localTarget: string;
+  /** First hop; UDP may become TCP for a large INVITE (§18.1.1). */
+  private next: SendTarget;
 
   constructor(
     private readonly ctx: UaContext,
     readonly opts: OutgoingCallOptions,
   ) {
+    this.next = opts.next;
     this.localTarget = ctx.contact(opts.next.protocol, opts.next.remote.address);
     const st = ctx.config.sessionTimer;
     if (st.enabled) {
@@ -116,7 +122,7 @@ export class OutgoingCall {
 
   private build(authorization?: [string, string]): SipRequest {
     const o = this.opts;
-    const via = this.ctx.via(o.next.protocol, o.next.remote.address);
+    const via = this.ctx.via(this.next.protocol, this.next.remote.address);
     this.branch = via.branch;
     const h = new HeaderList();
     const l = h.lines;
@@ -151,7 +157,16 @@ export class OutgoingCall {
 
   /** Sends the INVITE. Returns false when the transaction table is full. */
   start(authorization?: [string, string]): boolean {
-    const req = this.build(authorization);
+    let req = this.build(authorization);
+    if (this.opts.tcpFallback && this.next.protocol === 'UDP') {
+      const size = serializeMessage(req).length;
+      if (this.ctx.transport.chooseProtocol('UDP', size, true, this.next.remote.address) === 'TCP') {
+        // §18.1.1: over the MTU, TCP; the Via and Contact say so.
+        this.next = { protocol: 'TCP', remote: this.next.remote };
+        this.localTarget = this.ctx.contact('TCP', this.next.remote.address);
+        req = this.build(authorization);
+      }
+    }
     this.invite = req;
     const tu: ClientTransactionUser = {
       onResponse: (res) => this.onResponse(res),
@@ -159,7 +174,7 @@ export class OutgoingCall {
       onTransportError: () => this.fail(null, 'transport-error'),
       onTimerC: () => this.cancel(),
     };
-    const tx = this.ctx.transactions.sendRequest(req, this.branch, this.callId, this.opts.next, tu);
+    const tx = this.ctx.transactions.sendRequest(req, this.branch, this.callId, this.next, tu);
     if (!tx) {
       this.fail(null, 'overloaded');
       return false;
@@ -180,7 +195,7 @@ export class OutgoingCall {
     this.cancelSent = true;
     const cancel = createCancel(this.invite);
     const noop = () => {};
-    this.ctx.transactions.sendRequest(cancel, this.branch, this.callId, this.opts.next, {
+    this.ctx.transactions.sendRequest(cancel, this.branch, this.callId, this.next, {
       onResponse: noop,
       onTimeout: noop,
       onTransportError: noop,
@@ -299,7 +314,7 @@ export class OutgoingCall {
   }
 
   private sendInDialog(dialog: Dialog, req: SipRequest): ClientTransaction | null {
-    const target = this.ctx.dialogTarget(dialog, this.opts.next);
+    const target = this.ctx.dialogTarget(dialog, this.next);
     const via = this.ctx.via(target.protocol, target.remote.address);
     req.headers.lines.unshift({ name: 'Via', key: 'via', value: via.value });
     const noop = () => {};
@@ -367,7 +382,7 @@ export class OutgoingCall {
     this.clearEarly();
     const dialog = this.makeDialog(res, toTag, 'confirmed');
     if (leg) dialog.localSeq = Math.max(dialog.localSeq, leg.dialog.localSeq);
-    const session = new Session(this.ctx, dialog, this.opts.trunk, this.opts.next, 'confirmed');
+    const session = new Session(this.ctx, dialog, this.opts.trunk, this.next, 'confirmed');
     session.localBody = this.opts.body ?? null;
     if (res.msg.body.length) session.remoteBody = res.msg.body;
     const allow = res.msg.headers.get('allow');
@@ -389,7 +404,7 @@ export class OutgoingCall {
   private ackAndBye(res: IncomingResponse, toTag: string): void {
     if (this.ctx.debug) this.ctx.logger.debug('2xx from a second fork: ACK and BYE', { callId: this.callId });
     const d = this.makeDialog(res, toTag, 'confirmed');
-    const s = new Session(this.ctx, d, null, this.opts.next, 'confirmed', false);
+    const s = new Session(this.ctx, d, null, this.next, 'confirmed', false);
     s.sendAck(res.core.cseq);
     this.ctx.addDialog(d.key, s);
     s.bye('local-bye');

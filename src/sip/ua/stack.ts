@@ -450,6 +450,7 @@ export class SipStack implements TransportUser, TransactionCore {
       ...(trunk.config.auth ? { credentials: trunk.config.auth } : {}),
       trunk: trunk.name,
       callId: generateCallId(),
+      ...(trunk.config.tcpFallback ? { tcpFallback: true } : {}),
     });
     if (o.delegate) call.delegate = o.delegate;
     call.start();

@@ -234,3 +234,33 @@ describe('trunks', () => {
     assert.equal(drained, true);
   });
 });
+
+describe('transport choice', () => {
+  it('sends an INVITE over the MTU by TCP to a trunk that allows it (§18.1.1)', async () => {
+    const clock = new FakeClock();
+    const net = new MemoryNetwork({ schedule: (fn) => clock.setTimeout(fn, 0) });
+    const mk = (ip: string, peer: string, fallback: boolean) =>
+      new SipStack({
+        transports: [net.transport(ip, 5060, 'UDP'), net.transport(ip, 5060, 'TCP')],
+        clock,
+        trunks: [trunk('t', peer, { tcpFallback: fallback })],
+      });
+    const a = mk('10.0.0.1', '10.0.0.2:5060', true);
+    const b = mk('10.0.0.2', '10.0.0.1:5060', false);
+    await a.start();
+    await b.start();
+    let accepted = false;
+    b.delegate.onInvite = (c) => c.accept({ body: SDP_B });
+    const big = Buffer.concat([SDP_A, Buffer.from('a=x-pad:' + 'p'.repeat(1500) + '\r\n')]);
+    a.invite({ trunk: 't', to: '1', body: big }).delegate.onAccepted = () => (accepted = true);
+    a.invite({ trunk: 't', to: '2', body: SDP_A });
+    clock.advance(10);
+    assert.ok(accepted);
+    const invites = net.log.filter((l) => l.data.subarray(0, 6).toString() === 'INVITE');
+    assert.deepEqual(
+      invites.map((l) => l.protocol),
+      ['TCP', 'UDP'],
+    );
+    assert.match(invites[0]!.data.toString(), /^Via: SIP\/2\.0\/TCP /m);
+  });
+});
