@@ -34,8 +34,8 @@ export interface StepResult {
   pass: boolean;
 }
 
-/** SIPp reads and schedules up to 1,000 events per loop by default; both SIPp processes get more. */
-const SIPP_LOOPS = ['-max_recv_loops', '5000', '-max_sched_loops', '5000'];
+/** SIPp reads and schedules up to 1,000 events per loop and keeps 64 KiB socket buffers by default; both SIPp processes get more. */
+const SIPP_LOOPS = ['-max_recv_loops', '5000', '-max_sched_loops', '5000', '-buff_size', '4194304'];
 
 const TICK = 100; // clock ticks per second of /proc/<pid>/stat (CLK_TCK on Linux).
 
