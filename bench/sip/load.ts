@@ -101,10 +101,10 @@ async function uacRun(
 }
 
 export const RATES = [
-  250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 15000,
+  250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 15000, 20000,
+  25000, 30000,
 ];
 
-/** Steps up the rates against voicegate until one fails. */
 function voicegateApp(maxTransactions: number): TestApp {
   return new TestApp(loopbackOptions(9, { limits: { maxTransactions, maxDialogs: 100_000 } }), {
     kind: 'answer',
