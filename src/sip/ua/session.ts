@@ -11,7 +11,7 @@
  */
 import type { TimerHandle } from '../clock.js';
 import { contactUri, type Dialog } from '../dialog/dialog.js';
-import { SessionTimer, uacOutcome, uasHeaders, uasNegotiate } from '../dialog/session-timer.js';
+import { parseMinSE, SessionTimer, uacOutcome, uasHeaders, uasNegotiate } from '../dialog/session-timer.js';
 import { createResponse } from '../message/build.js';
 import type { SipRequest, SipResponse } from '../message/message.js';
 import type { ClientTransaction } from '../transaction/client.js';
@@ -421,18 +421,18 @@ export class Session implements DialogUser {
     };
   }
 
-  private refreshSession(): void {
+  private refreshSession(delta = this.timer.delta, retried = false): void {
     if (this.state !== 'confirmed') return;
-    const delta = this.timer.delta;
     // Keep a guard: if the refresh is not answered before the session would end, end it.
-    this.timer.guard(Math.max(1000, (delta / 2 - Math.min(32, delta / 3)) * 1000));
+    if (!retried) this.timer.guard(Math.max(1000, (delta / 2 - Math.min(32, delta / 3)) * 1000));
     const useUpdate = this.peerAllowsUpdate && this.ctx.config.sessionTimer.refreshMethod === 'UPDATE';
     const opts = this.withTimerHeadersFor(delta);
     const onRes: ResponseCallback = (res) => {
-      if (!res || res.status >= 300) {
-        if (res && res.status === 422) return;
-        this.expire();
-      }
+      if (res && res.status < 300) return;
+      // RFC 4028 §7.3: 422 names the smallest interval the peer takes; refresh once more with it.
+      const min = res?.status === 422 ? parseMinSE(res.headers.get('min-se')) : null;
+      if (min !== null && min > delta && !retried) this.refreshSession(min, true);
+      else this.expire();
     };
     if (useUpdate) this.request('UPDATE', opts, onRes);
     else this.request('INVITE', { ...opts, ...(this.localBody ? { body: this.localBody } : {}) }, onRes);

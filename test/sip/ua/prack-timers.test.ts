@@ -243,3 +243,23 @@ describe('INVITE client: Timer C and forking', () => {
     assert.equal(a.callCount, 1, 'the extra fork hung up is not one of our calls');
   });
 });
+
+describe('session refresh answered 422 (RFC 4028 §7.3)', () => {
+  it('refreshes once more with the Min-SE the peer names', async () => {
+    const p = await pair({ sessionTimer: { expires: 120 } }, {});
+    let a: Session | null = null;
+    p.b.delegate.onInvite = (c) => c.accept({ body: SDP_B });
+    p.a.invite({ trunk: 'to-b', to: '1', body: SDP_A }).delegate.onAccepted = (s) => (a = s);
+    p.run(10);
+    // The callee now wants at least 200 s.
+    (p.b as unknown as { config: { sessionTimer: { minSE: number } } }).config.sessionTimer.minSE = 200;
+    p.run(60_000);
+    const updates = p.wire().filter((w) => w.msg.kind === 'request' && w.msg.method === 'UPDATE');
+    assert.deepEqual(
+      updates.map((u) => u.msg.headers.get('session-expires')),
+      ['120;refresher=uac', '200;refresher=uac'],
+    );
+    assert.equal((a as unknown as Session).state, 'confirmed');
+    assert.equal((a as unknown as Session).timer.delta, 200);
+  });
+});
