@@ -14,6 +14,7 @@ import type { TransactionLayer } from '../transaction/layer.js';
 import type { TimerConfig } from '../transaction/timers.js';
 import type { IncomingRequest, SendTarget, TransportLayer } from '../transport/transport-layer.js';
 import type { TransportProtocol } from '../transport/transport.js';
+import type { DigestCredentials } from './digest.js';
 
 /** An entry of the dialog table: whoever handles requests inside that dialog. */
 export interface DialogUser {
@@ -57,4 +58,6 @@ export interface UaContext {
   sendStateless(req: SipRequest, target: SendTarget): Buffer;
   /** A session ended or a call finished: releases trunk counters. */
   callEnded(trunk: string | null): void;
+  /** The trunk's credentials for challenges to our requests (§22.2), if it has any. */
+  credentialsFor(trunk: string | null): DigestCredentials | undefined;
 }

@@ -18,6 +18,7 @@ import type { ClientTransaction } from '../transaction/client.js';
 import type { ServerTransaction } from '../transaction/server.js';
 import type { IncomingRequest, IncomingResponse, SendTarget } from '../transport/transport-layer.js';
 import type { DialogUser, UaContext } from './context.js';
+import { authorize, pickChallenge } from './digest.js';
 import { InDialogRequest, type AnswerOptions } from './in-dialog-request.js';
 import { OkRetransmitter } from './ok-retransmitter.js';
 
@@ -284,6 +285,15 @@ export class Session implements DialogUser {
 
   /** Sends a request inside the dialog; `cb` gets the final response (null on timeout). */
   request(method: string, opts: RequestOptions = {}, cb?: ResponseCallback): boolean {
+    return this.send(method, opts, cb, false);
+  }
+
+  private send(
+    method: string,
+    opts: RequestOptions,
+    cb: ResponseCallback | undefined,
+    authed: boolean,
+  ): boolean {
     if (this.state === 'terminated' || (this.state === 'terminating' && method !== 'BYE')) return false;
     if (method === 'INVITE' && (this.outInvite || this.inInvite)) return false;
     const req = this.dialog.createRequest(method, {
@@ -303,6 +313,13 @@ export class Session implements DialogUser {
       onResponse: (res) => {
         const status = res.msg.status;
         if (status < 200) return;
+        if (
+          (status === 401 || status === 407) &&
+          !authed &&
+          this.retryWithCredentials(method, opts, cb, res.msg, req.uri)
+        ) {
+          return;
+        }
         if (method === 'INVITE') {
           if (status < 300) {
             this.sendAck(cseq);
@@ -339,6 +356,29 @@ export class Session implements DialogUser {
     }
     if (method === 'INVITE') this.outInvite = tx;
     return true;
+  }
+
+  /** §22.2: a carrier challenging a request inside the dialog gets it again with the trunk's credentials. */
+  private retryWithCredentials(
+    method: string,
+    opts: RequestOptions,
+    cb: ResponseCallback | undefined,
+    res: SipResponse,
+    uri: string,
+  ): boolean {
+    const cred = this.ctx.credentialsFor(this.trunk);
+    if (!cred) return false;
+    const ch = pickChallenge(
+      res.headers.getAll(res.status === 401 ? 'www-authenticate' : 'proxy-authenticate'),
+    );
+    if (!ch) return false;
+    const name = res.status === 401 ? 'Authorization' : 'Proxy-Authorization';
+    const headers: Array<[string, string]> = [
+      ...(opts.headers ?? []),
+      [name, authorize(ch, cred, method, uri)],
+    ];
+    if (method === 'INVITE') this.outInvite = null;
+    return this.send(method, { ...opts, headers }, cb, true);
   }
 
   /** §14.1: after a 491, retry later: 2.1–4 s when we own the Call-ID (we sent the INVITE), else 0–2 s. */

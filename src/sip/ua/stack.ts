@@ -180,6 +180,7 @@ export class SipStack implements TransportUser, TransactionCore {
         return data;
       },
       callEnded: (trunk) => this.callEnded(trunk),
+      credentialsFor: (trunk) => (trunk === null ? undefined : this.trunks.get(trunk)?.config.auth),
     };
   }
 

@@ -264,3 +264,53 @@ describe('transport choice', () => {
     assert.match(invites[0]!.data.toString(), /^Via: SIP\/2\.0\/TCP /m);
   });
 });
+
+describe('digest inside a dialog', () => {
+  it('answers a carrier challenging our BYE with the trunk credentials (§22.2)', async () => {
+    const clock = new FakeClock();
+    const net = new MemoryNetwork({ schedule: (fn) => clock.setTimeout(fn, 0) });
+    const a = new SipStack({
+      transports: [net.transport('10.0.0.1', 5060)],
+      clock,
+      trunks: [trunk('carrier', '10.0.0.9:5060', { auth: { username: 'acct', password: 'pw' } })],
+    });
+    await a.start();
+    const carrier = net.transport('10.0.0.9', 5060);
+    const seen: SipRequest[] = [];
+    await carrier.start({
+      onMessage: (d) => {
+        const m = parseMessage(d);
+        if (m.kind !== 'request') return;
+        seen.push(m);
+        const send = (status: number, headers: Array<[string, string]> = [], body?: Buffer) => {
+          const r = createResponse(m, status, {
+            toTag: 'c',
+            headers: [['Contact', '<sip:c@10.0.0.9>'], ...headers],
+          });
+          if (body) {
+            r.body = body;
+            r.headers.append('Content-Type', 'application/sdp');
+          }
+          carrier.send(serializeMessage(r), { address: '10.0.0.1', port: 5060 });
+        };
+        if (m.method === 'INVITE') send(200, [], SDP_B);
+        if (m.method === 'BYE') {
+          if (m.headers.has('authorization')) send(200);
+          else
+            send(401, [['WWW-Authenticate', 'Digest realm="c", nonce="n2", qop="auth", algorithm=SHA-256']]);
+        }
+      },
+    });
+    let ended = '';
+    a.invite({ trunk: 'carrier', to: '1', body: SDP_A }).delegate.onAccepted = (s) => {
+      s.delegate.onTerminated = (r) => (ended = r);
+      s.bye();
+    };
+    clock.advance(50);
+    assert.equal(ended, 'local-bye');
+    const byes = seen.filter((r) => r.method === 'BYE');
+    assert.equal(byes.length, 2);
+    assert.match(byes[1]!.headers.get('authorization')!, /username="acct".*algorithm=SHA-256/);
+    assert.notEqual(byes[0]!.headers.get('cseq'), byes[1]!.headers.get('cseq'));
+  });
+});
