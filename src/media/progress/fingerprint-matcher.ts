@@ -14,15 +14,21 @@ export interface MatcherOptions {
    * than a word, so two prompts that share a recorded word do not match each other.
    */
   windowFrames?: number;
-  /** Fewest compared (reliable, sounding) reference bits in the window (default 400; 60 % of a short one). */
+  /** Fewest compared (reliable, sounding) reference bits in the window (default 200; 60 % of a short one). */
   minBits?: number;
   /**
-   * Highest bit error rate accepted as a match (default 0.14). The same recording through G.711
-   * at another level scores under 0.1; other speech 0.3-0.45; another phrase sharing a word ~0.2.
+   * Highest bit error rate accepted as a match (default 0.08). The same recording through G.711
+   * or line noise at another level scores under 0.04; other speech 0.3-0.45; a phrase that shares a word with it 0.11-0.13.
    */
   maxBitErrorRate?: number;
   /** Most references held at once (default 16). */
   maxReferences?: number;
+  /**
+   * Frames a first crossing of the threshold waits for a better alignment before it is reported
+   * (default 5): the best phase may complete its window a frame later, and of two references
+   * sharing a phrase the right one pulls ahead.
+   */
+  settleFrames?: number;
 }
 
 export interface FingerprintHit {
@@ -57,22 +63,45 @@ interface RefState {
   quietUntil: number;
   /** Consecutive frames compared so far (the window is partial until it reaches windowFrames). */
   seen: number;
+  /** Best alignment since the threshold was first crossed, reported at `decideAt`. */
+  candidate: Candidate | undefined;
   pendingEnd: FingerprintHit | undefined;
 }
+
+interface Candidate {
+  track: Track;
+  /** Live frame and reference frame of the deciding window. */
+  t: number;
+  k: number;
+  ber: number;
+  decideAt: number;
+}
+
+/** A live span already explained by a reported match (another reference does not claim it). */
+interface Span {
+  refId: string;
+  fromMs: number;
+  toMs: number;
+}
+
+const MAX_SPANS = 8;
 
 export class FingerprintMatcher {
   private readonly w: number;
   private readonly minBits: number;
   private readonly maxBer: number;
   private readonly maxRefs: number;
+  private readonly settle: number;
   private readonly refs = new Map<string, RefState>();
+  private readonly spans: Span[] = [];
   private t = -1;
 
   constructor(opts: MatcherOptions = {}) {
     this.w = opts.windowFrames ?? 75;
-    this.minBits = opts.minBits ?? 400;
-    this.maxBer = opts.maxBitErrorRate ?? 0.14;
+    this.minBits = opts.minBits ?? 200;
+    this.maxBer = opts.maxBitErrorRate ?? 0.08;
     this.maxRefs = opts.maxReferences ?? 16;
+    this.settle = opts.settleFrames ?? 5;
   }
 
   get size(): number {
@@ -90,7 +119,14 @@ export class FingerprintMatcher {
       const minBits = Math.min(this.minBits, Math.floor(bitPrefix[k]! * 0.6));
       return { ref, phase, bitPrefix, w, minBits, sums: new Int32Array(k), ring: new Uint8Array(w * k) };
     });
-    this.refs.set(ref.id, { ref, tracks, quietUntil: -1, seen: 0, pendingEnd: undefined });
+    this.refs.set(ref.id, {
+      ref,
+      tracks,
+      quietUntil: -1,
+      seen: 0,
+      candidate: undefined,
+      pendingEnd: undefined,
+    });
     return true;
   }
 
@@ -112,6 +148,7 @@ export class FingerprintMatcher {
     const gap = this.t < 0 ? 1 : t - this.t;
     this.t = t;
     const nowMs = (t + 1) * FRAME_MS;
+    const deciding: RefState[] = [];
     for (const st of this.refs.values()) {
       if (st.pendingEnd && nowMs >= st.pendingEnd.endMs) {
         const hit = st.pendingEnd;
@@ -120,6 +157,7 @@ export class FingerprintMatcher {
       }
       let best: { track: Track; k: number; ber: number } | undefined;
       st.seen = gap === 1 ? st.seen + 1 : 1;
+      if (gap !== 1) st.candidate = undefined;
       for (const tr of st.tracks) {
         if (gap !== 1) {
           tr.sums.fill(0);
@@ -149,29 +187,56 @@ export class FingerprintMatcher {
           if (ber <= this.maxBer && (!best || ber < best.ber)) best = { track: tr, k, ber };
         }
       }
-      if (best) {
-        const offsetMs = (t - best.k) * FRAME_MS - best.track.phase.shiftMs;
-        const hit: FingerprintHit = {
-          refId: st.ref.id,
-          label: st.ref.label,
-          offsetMs,
-          score: 1 - best.ber,
-          refPositionMs: best.track.phase.shiftMs + (best.k + 1) * FRAME_MS,
-          endMs: offsetMs + st.ref.durationMs,
-        };
-        // One report per playing: stay quiet until this rendering has played out.
-        st.quietUntil = t + (best.track.phase.bits.length - best.k) + 1;
-        st.pendingEnd = hit;
-        onHit(hit);
+      if (best && this.explained(st.ref.id, t, best.track.w)) best = undefined;
+      if (best && (!st.candidate || best.ber < st.candidate.ber)) {
+        st.candidate = { ...best, t, decideAt: st.candidate?.decideAt ?? t + this.settle };
       }
+      if (st.candidate && t >= st.candidate.decideAt) deciding.push(st);
     }
+    // Best first: of two references claiming the same audio (prompts sharing a recorded phrase),
+    // the closer one is reported and the other is then explained away.
+    deciding.sort((a, b) => a.candidate!.ber - b.candidate!.ber);
+    for (const st of deciding) {
+      const c = st.candidate!;
+      st.candidate = undefined;
+      if (this.explained(st.ref.id, c.t, c.track.w)) continue;
+      const offsetMs = (c.t - c.k) * FRAME_MS - c.track.phase.shiftMs;
+      const hit: FingerprintHit = {
+        refId: st.ref.id,
+        label: st.ref.label,
+        offsetMs,
+        score: 1 - c.ber,
+        refPositionMs: c.track.phase.shiftMs + (c.k + 1) * FRAME_MS,
+        endMs: offsetMs + st.ref.durationMs,
+      };
+      // One report per playing: stay quiet until this rendering has played out.
+      st.quietUntil = c.t + (c.track.phase.bits.length - c.k) + 1;
+      st.pendingEnd = hit;
+      if (this.spans.length >= MAX_SPANS) this.spans.shift();
+      this.spans.push({ refId: hit.refId, fromMs: hit.offsetMs, toMs: hit.endMs });
+      onHit(hit);
+    }
+  }
+
+  /**
+   * Whether the window ending at live frame t lies inside audio another reference already
+   * matched: two prompts that share a recorded phrase then do not both claim it.
+   */
+  private explained(refId: string, t: number, w: number): boolean {
+    const from = (t - w + 1) * FRAME_MS;
+    const to = (t + 1) * FRAME_MS;
+    return this.spans.some(
+      (s) => s.refId !== refId && s.fromMs - 2 * FRAME_MS <= from && to <= s.toMs + 2 * FRAME_MS,
+    );
   }
 
   reset(): void {
     this.t = -1;
+    this.spans.length = 0;
     for (const st of this.refs.values()) {
       st.quietUntil = -1;
       st.seen = 0;
+      st.candidate = undefined;
       st.pendingEnd = undefined;
       for (const tr of st.tracks) {
         tr.sums.fill(0);

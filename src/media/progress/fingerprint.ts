@@ -24,11 +24,18 @@ export function fingerprintBits(cur: Float64Array, prev: Float64Array): number {
  * Mask of the bits whose band-difference change is at least `minDb`: a bit decided by a smaller
  * change flips under coding noise, so the reference does not count it.
  */
-export function reliableBits(cur: Float64Array, prev: Float64Array, minDb: number): number {
+export function reliableBits(
+  cur: Float64Array,
+  prev: Float64Array,
+  minDb: number,
+  bandFloorDb = -Infinity,
+): number {
   let mask = 0;
   for (let b = 0; b < FP_BITS; b++) {
     const d = cur[b]! - cur[b + 1]! - (prev[b]! - prev[b + 1]!);
-    if (d >= minDb || d <= -minDb) mask |= 1 << b;
+    // Bands near the floor are where line noise decides the bit on the live side.
+    const lowest = Math.min(cur[b]!, cur[b + 1]!, prev[b]!, prev[b + 1]!);
+    if ((d >= minDb || d <= -minDb) && lowest >= bandFloorDb) mask |= 1 << b;
   }
   return mask;
 }
@@ -71,6 +78,8 @@ export interface ReferenceOptions {
   phaseShiftsMs?: readonly number[];
   /** Bits decided by a smaller band-difference change are not compared (default 2 dB). */
   reliableDb?: number;
+  /** Bits that involve a band quieter than this are not compared, dBov (default -75; bands read 6 dB low through the taper). */
+  bandFloorDb?: number;
 }
 
 export type ReferenceError = {
@@ -110,6 +119,7 @@ export function buildReference(
   const rangeDb = opts.activeRangeDb ?? 35;
   const shifts = opts.phaseShiftsMs ?? [0, 2.5, 5, 7.5, 10, 12.5, 15, 17.5];
   const reliableDb = opts.reliableDb ?? 2;
+  const bandFloorDb = opts.bandFloorDb ?? -75;
   const phases: ReferencePhase[] = [];
   for (const shiftMs of shifts) {
     const start = Math.round((shiftMs * sampleRate) / 1000);
@@ -125,7 +135,7 @@ export function buildReference(
       const s = spec.push(samples.subarray(start + i * frame, start + (i + 1) * frame));
       if (i > 0) {
         bits[i - 1] = fingerprintBits(s.bandDb, prev);
-        mask[i - 1] = reliableBits(s.bandDb, prev, reliableDb);
+        mask[i - 1] = reliableBits(s.bandDb, prev, reliableDb, bandFloorDb);
         energy[i - 1] = s.windowDb;
         peak = Math.max(peak, s.windowDb);
       }

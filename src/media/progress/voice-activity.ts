@@ -1,6 +1,8 @@
 /**
  * Energy voice-activity detector with an adaptive noise floor: a frame is active when it stands
- * `marginDb` above the floor (and above an absolute floor) and is not call-progress tone. Starts
+ * `marginDb` above the floor (and above an absolute floor) and is not call-progress tone. The
+ * floor is the minimum frame level over the last ~2 s (minimum statistics: speech pauses expose
+ * the noise under it, and steady noise becomes the floor within 2 s). Starts
  * after `startFrames` active frames, ends after `hangoverFrames` inactive ones; the dialing plan
  * adds its own trailing silence on top of the reported end.
  */
@@ -21,6 +23,8 @@ export type VadEvent =
   { type: 'voice-start'; atMs: number } | { type: 'voice-end'; atMs: number; voiceMs: number };
 
 const FRAME_MS = 20;
+const BLOCK = 25;
+const BLOCKS = 4;
 
 export class VoiceActivity {
   private readonly startFrames: number;
@@ -29,6 +33,10 @@ export class VoiceActivity {
   private readonly absFloor: number;
   private readonly maxNoise: number;
   private noiseDb = -70;
+  /** Minimum level per block of BLOCK frames, the last BLOCKS blocks. */
+  private readonly blockMin = new Float64Array(BLOCKS).fill(-70);
+  private blockFill = 0;
+  private blockIndex = 0;
   private activeRun = 0;
   private quietRun = 0;
   private inVoice = false;
@@ -59,7 +67,7 @@ export class VoiceActivity {
   /** Feeds one frame ending at `atMs`. */
   push(frameDb: number, isTone: boolean, atMs: number, emit: (e: VadEvent) => void): void {
     const active = this.isActive(frameDb, isTone);
-    if (!isTone) this.track(frameDb, active);
+    if (!isTone) this.track(frameDb);
     if (active) {
       this.activeRun++;
       this.quietRun = 0;
@@ -83,14 +91,24 @@ export class VoiceActivity {
     }
   }
 
-  /** Fast down, slow up (1 dB/s) when idle; voice does not pull the floor up. */
-  private track(frameDb: number, active: boolean): void {
-    if (frameDb < this.noiseDb) this.noiseDb = 0.7 * this.noiseDb + 0.3 * Math.max(frameDb, -90);
-    else if (!active) this.noiseDb = Math.min(this.noiseDb + 0.02, this.maxNoise, frameDb);
+  private track(frameDb: number): void {
+    const level = Math.max(frameDb, -90);
+    const b = this.blockIndex;
+    this.blockMin[b] = this.blockFill === 0 ? level : Math.min(this.blockMin[b]!, level);
+    if (++this.blockFill >= BLOCK) {
+      this.blockFill = 0;
+      this.blockIndex = (b + 1) % BLOCKS;
+    }
+    let min = level;
+    for (let i = 0; i < BLOCKS; i++) if (this.blockMin[i]! < min) min = this.blockMin[i]!;
+    this.noiseDb = Math.min(min, this.maxNoise);
   }
 
   reset(): void {
     this.noiseDb = -70;
+    this.blockMin.fill(-70);
+    this.blockFill = 0;
+    this.blockIndex = 0;
     this.activeRun = 0;
     this.quietRun = 0;
     this.inVoice = false;
