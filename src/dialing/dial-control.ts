@@ -27,12 +27,27 @@ export interface DialLogger {
  * kept identical, which test/dialing checks at compile time). Times are media time, ms.
  */
 export type MediaProgressEvent =
-  | { type: 'tone'; tone: 'ringback' | 'busy' | 'congestion' | 'continuous'; freqHz: number; atMs: number; onMs: number; offMs: number }
+  | {
+      type: 'tone';
+      tone: 'ringback' | 'busy' | 'congestion' | 'continuous';
+      freqHz: number;
+      atMs: number;
+      onMs: number;
+      offMs: number;
+    }
   | { type: 'tone-stopped'; tone: 'ringback' | 'busy' | 'congestion' | 'continuous'; atMs: number }
   | { type: 'voice-start'; atMs: number }
   | { type: 'voice-end'; atMs: number; voiceMs: number }
   | { type: 'audio-class'; audioClass: 'silence' | 'tone' | 'speech' | 'music' | 'noise'; atMs: number }
-  | { type: 'fingerprint'; refId: string; label: string; offsetMs: number; endMs: number; score: number; atMs: number }
+  | {
+      type: 'fingerprint';
+      refId: string;
+      label: string;
+      offsetMs: number;
+      endMs: number;
+      score: number;
+      atMs: number;
+    }
   | { type: 'fingerprint-end'; refId: string; label: string; atMs: number };
 
 export interface OriginateRequest {

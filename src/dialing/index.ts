@@ -16,14 +16,28 @@ export type {
   OriginateRequest,
   SendDigitsRequest,
 } from './dial-control.js';
-export { DIGIT_TEMPLATE, expandDigits, MAX_DIGITS, PAUSE_LONG_MS, PAUSE_SHORT_MS, parseDigits } from './digits.js';
+export {
+  DIGIT_TEMPLATE,
+  expandDigits,
+  MAX_DIGITS,
+  PAUSE_LONG_MS,
+  PAUSE_SHORT_MS,
+  parseDigits,
+} from './digits.js';
 export type { DigitError, DigitSegment } from './digits.js';
 export { DIRECT_PLAN, resolveDial } from './job.js';
 export type { DialJob, DialRequest, ResolveError, ResolveErrorCode, RunStep, RunStepOf } from './job.js';
 export { isPromptLabel, PROMPT_LABELS } from './labels.js';
 export type { PromptLabel } from './labels.js';
 export { MAX_NUMBER_INPUT, parsePrivacyNumber } from './number.js';
-export type { NumberError, NumberErrorCode, NumberKind, NumberParseOptions, PrivacyNumber, StructuredNumber } from './number.js';
+export type {
+  NumberError,
+  NumberErrorCode,
+  NumberKind,
+  NumberParseOptions,
+  PrivacyNumber,
+  StructuredNumber,
+} from './number.js';
 export { formatNumber, NUMBER_STYLES } from './number-format.js';
 export type { NumberFormat, NumberStyle } from './number-format.js';
 export { CANCEL_CAUSES, classifyRejection, OUTCOMES } from './outcome.js';

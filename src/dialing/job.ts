@@ -7,7 +7,12 @@
 import type { AnalysisRequest } from './dial-control.js';
 import { expandDigits } from './digits.js';
 import type { PromptLabel } from './labels.js';
-import { parsePrivacyNumber, type NumberErrorCode, type PrivacyNumber, type StructuredNumber } from './number.js';
+import {
+  parsePrivacyNumber,
+  type NumberErrorCode,
+  type PrivacyNumber,
+  type StructuredNumber,
+} from './number.js';
 import { formatNumber } from './number-format.js';
 import { planSteps, selectPlatform, type DialingProfiles, type LoadedPlatform } from './registry.js';
 import { err, ok, type Result } from './result.js';
@@ -63,21 +68,30 @@ export const DIRECT_PLAN = 'direct';
 
 export function resolveDial(p: DialingProfiles, req: DialRequest): Result<DialJob, ResolveError> {
   const trunk = p.trunks.get(req.trunk);
-  if (!trunk) return err({ code: 'unknown_trunk', message: `no trunk "${req.trunk}" (known: ${list([...p.trunks.keys()])})` });
+  if (!trunk)
+    return err({
+      code: 'unknown_trunk',
+      message: `no trunk "${req.trunk}" (known: ${list([...p.trunks.keys()])})`,
+    });
   // Parse loosely first: the platform (chosen by X) sets the extension rules.
   const loose = parsePrivacyNumber(req.to, { extensionMin: 1, extensionMax: 8 });
   if (!loose.ok) return loose;
   let platform: LoadedPlatform | undefined;
   if (req.platform !== undefined) {
     platform = p.platforms.find((x) => x.name === req.platform);
-    if (!platform) return err({ code: 'unknown_platform', message: `no platform "${req.platform}" (known: ${list(p.platforms.map((x) => x.name))})` });
+    if (!platform)
+      return err({
+        code: 'unknown_platform',
+        message: `no platform "${req.platform}" (known: ${list(p.platforms.map((x) => x.name))})`,
+      });
   } else platform = selectPlatform(p, loose.value);
   const strict = parsePrivacyNumber(req.to, {
     extensionMin: platform.extension.minLength,
     extensionMax: platform.extension.maxLength,
     requireExtension: platform.extension.required && !platform.fallback,
   });
-  if (!strict.ok) return err({ ...strict.error, message: `${strict.error.message} (platform ${platform.name})` });
+  if (!strict.ok)
+    return err({ ...strict.error, message: `${strict.error.message} (platform ${platform.name})` });
   const number = strict.value;
 
   let planName: string;
@@ -85,10 +99,18 @@ export function resolveDial(p: DialingProfiles, req: DialRequest): Result<DialJo
   let maxDurationMs: number;
   if (req.plan !== undefined) {
     const named = p.plans.get(req.plan);
-    if (!named) return err({ code: 'unknown_plan', message: `no plan "${req.plan}" (known: ${list([...p.plans.keys()])})` });
+    if (!named)
+      return err({
+        code: 'unknown_plan',
+        message: `no plan "${req.plan}" (known: ${list([...p.plans.keys()])})`,
+      });
     [planName, steps, maxDurationMs] = [named.name, named.steps, named.maxDurationMs];
   } else if (number.extension === undefined) {
-    [planName, steps, maxDurationMs] = [DIRECT_PLAN, [{ type: 'waitFor', event: 'answer' }], trunk.timeouts.answerMs + 10_000];
+    [planName, steps, maxDurationMs] = [
+      DIRECT_PLAN,
+      [{ type: 'waitFor', event: 'answer' }],
+      trunk.timeouts.answerMs + 10_000,
+    ];
   } else {
     const named = typeof platform.plan === 'string' ? p.plans.get(platform.plan) : undefined;
     planName = named?.name ?? `${platform.name}/inline`;
@@ -101,11 +123,15 @@ export function resolveDial(p: DialingProfiles, req: DialRequest): Result<DialJo
   let requestUser = requestUserBase;
   const headers: Record<string, string> = {};
   const run: RunStep[] = [];
-  const fill = (t: string) => t.replaceAll('{number}', requestUserBase).replaceAll('{ext}', number.extension ?? '');
+  const fill = (t: string) =>
+    t.replaceAll('{number}', requestUserBase).replaceAll('{ext}', number.extension ?? '');
   for (const s of steps) {
     if (s.type === 'dialExtension') {
       if (!trunk.extensionInRequest) {
-        return err({ code: 'extension_in_request_unsupported', message: `trunk ${trunk.name} does not take the extension in the INVITE (extensionInRequest: false)` });
+        return err({
+          code: 'extension_in_request_unsupported',
+          message: `trunk ${trunk.name} does not take the extension in the INVITE (extensionInRequest: false)`,
+        });
       }
       if (s.where === 'uriUser') requestUser = fill(s.format);
       else headers[s.header] = fill(s.value);
@@ -115,17 +141,34 @@ export function resolveDial(p: DialingProfiles, req: DialRequest): Result<DialJo
     if (!resolved.ok) return resolved;
     run.push(resolved.value);
   }
-  return ok({ number, trunk, platform, plan: planName, maxDurationMs, requestUser, headers, steps: run, analysis: analysisFor(platform, run) });
+  return ok({
+    number,
+    trunk,
+    platform,
+    plan: planName,
+    maxDurationMs,
+    requestUser,
+    headers,
+    steps: run,
+    analysis: analysisFor(platform, run),
+  });
 }
 
-function resolveStep(s: Exclude<Step, { type: 'dialExtension' }>, trunk: TrunkProfile, pf: LoadedPlatform, n: PrivacyNumber): Result<RunStep, ResolveError> {
+function resolveStep(
+  s: Exclude<Step, { type: 'dialExtension' }>,
+  trunk: TrunkProfile,
+  pf: LoadedPlatform,
+  n: PrivacyNumber,
+): Result<RunStep, ResolveError> {
   switch (s.type) {
     case 'waitFor':
       return ok({ ...s, timeoutMs: s.timeoutMs ?? trunk.timeouts.answerMs });
     case 'sendDigits': {
       const { terminator, ...rest } = s;
       const sendsExtension = s.digits.includes('{ext}');
-      const template = sendsExtension ? s.digits.replace(/\{ext\}(?![\s\S]*\{ext\})/, `{ext}${terminator ?? pf.terminator}`) : s.digits;
+      const template = sendsExtension
+        ? s.digits.replace(/\{ext\}(?![\s\S]*\{ext\})/, `{ext}${terminator ?? pf.terminator}`)
+        : s.digits;
       const digits = expandDigits(template, n.extension);
       if (!digits.ok) return err({ code: 'digits_invalid', message: digits.error.message });
       return ok({ ...rest, digits: digits.value, sendsExtension });
@@ -133,7 +176,9 @@ function resolveStep(s: Exclude<Step, { type: 'dialExtension' }>, trunk: TrunkPr
     case 'onReprompt':
       return ok({ ...s, attempts: s.attempts ?? pf.attempts });
     case 'verifyConnect': {
-      const phrases = (['busy', 'noAnswer', 'unavailable', 'error'] as const).some((l) => pf.recordings[l] || pf.keywords[l]);
+      const phrases = (['busy', 'noAnswer', 'unavailable', 'error'] as const).some(
+        (l) => pf.recordings[l] || pf.keywords[l],
+      );
       return ok({ ...s, confirmMs: s.confirmMs ?? (phrases ? 2000 : 0) });
     }
     default:
@@ -142,11 +187,17 @@ function resolveStep(s: Exclude<Step, { type: 'dialExtension' }>, trunk: TrunkPr
 }
 
 function analysisFor(pf: LoadedPlatform, steps: readonly RunStep[]): AnalysisRequest {
-  const keywords = Object.entries(pf.keywords)
+  // A recognizer session costs a speech server channel: ask for one only when a step uses it.
+  const usesKeywords = steps.some((s) => s.type === 'waitPromptEnd' && s.mode === 'keyword');
+  const keywords = Object.entries(usesKeywords ? pf.keywords : {})
     .filter((e): e is [PromptLabel, string[]] => e[1] !== undefined)
     .map(([label, phrases]) => ({ label, phrases }));
   return {
-    references: pf.recordingFiles.map((r, i) => ({ id: `${pf.name}/${r.label}/${i}`, label: r.label, file: r.file })),
+    references: pf.recordingFiles.map((r, i) => ({
+      id: `${pf.name}/${r.label}/${i}`,
+      label: r.label,
+      file: r.file,
+    })),
     keywords,
     learn: steps.some((s) => s.type === 'waitPromptEnd' && s.mode === 'vad' && s.learn),
   };

@@ -53,7 +53,15 @@ export class MediaMemory {
         return undefined;
       case 'fingerprint':
         if (!isPromptLabel(ev.label)) return undefined;
-        return this.add({ source: 'fingerprint', label: ev.label, refId: ev.refId, endMs: ev.endMs, ended: false, consumed: false, atMs: ev.atMs });
+        return this.add({
+          source: 'fingerprint',
+          label: ev.label,
+          refId: ev.refId,
+          endMs: ev.endMs,
+          ended: false,
+          consumed: false,
+          atMs: ev.atMs,
+        });
       case 'fingerprint-end':
         for (const h of this.hits) if (h.refId === ev.refId && !h.ended) h.ended = true;
         return undefined;

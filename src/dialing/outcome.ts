@@ -81,7 +81,10 @@ export interface DialResult {
 }
 
 /** Final non-2xx to the INVITE: before the digits it is about X, after them about the customer. */
-export function classifyRejection(sipCode: number, afterDigits: boolean): { outcome: Outcome; detail: string } {
+export function classifyRejection(
+  sipCode: number,
+  afterDigits: boolean,
+): { outcome: Outcome; detail: string } {
   const busy = sipCode === 486 || sipCode === 600;
   const noAnswer = sipCode === 408 || sipCode === 480 || sipCode === 487;
   if (afterDigits) {

@@ -10,7 +10,14 @@ import { parseDigits, type DigitSegment } from './digits.js';
 import type { DialJob, RunStep, RunStepOf } from './job.js';
 import type { PromptLabel } from './labels.js';
 import { MediaMemory, type PromptHit } from './media-memory.js';
-import { classifyRejection, type CancelCause, type DialResult, type DigitsRecord, type Outcome, type StepRecord } from './outcome.js';
+import {
+  classifyRejection,
+  type CancelCause,
+  type DialResult,
+  type DigitsRecord,
+  type Outcome,
+  type StepRecord,
+} from './outcome.js';
 import { PromptWait, type PromptMode } from './prompt-wait.js';
 import { transition, type RunnerState } from './runner-state.js';
 import type { DtmfMethod } from './steps.js';
@@ -47,7 +54,16 @@ export class PlanRunner {
   private support = { fingerprint: false, keyword: false, learn: false };
   private prompt: PromptWait | undefined;
   private verify: VerifyConnect | undefined;
-  private sending: { segments: DigitSegment[]; seg: number; methods: DtmfMethod[]; m: number; id: number; rec?: DigitsRecord } | undefined;
+  private sending:
+    | {
+        segments: DigitSegment[];
+        seg: number;
+        methods: DtmfMethod[];
+        m: number;
+        id: number;
+        rec?: DigitsRecord;
+      }
+    | undefined;
   private sendSeq = 0;
   private result: DialResult | undefined;
   private resolveDone: (r: DialResult) => void = () => undefined;
@@ -71,9 +87,21 @@ export class PlanRunner {
   start(): Promise<DialResult> {
     if (this.state !== 'idle') return this.done;
     const j = this.job;
-    this.log('info', 'dial start', { trunk: j.trunk.name, platform: j.platform.name, plan: j.plan, to: j.requestUser, extension: j.number.extension });
-    this.planTimer = this.control.clock.setTimeout(() => this.finish('failed', 'plan_timeout'), j.maxDurationMs);
-    this.control.originate({ callId: this.opts.callId, trunk: j.trunk.name, requestUser: j.requestUser, headers: j.headers }, (ev) => this.enqueue(ev));
+    this.log('info', 'dial start', {
+      trunk: j.trunk.name,
+      platform: j.platform.name,
+      plan: j.plan,
+      to: j.requestUser,
+      extension: j.number.extension,
+    });
+    this.planTimer = this.control.clock.setTimeout(
+      () => this.finish('failed', 'plan_timeout'),
+      j.maxDurationMs,
+    );
+    this.control.originate(
+      { callId: this.opts.callId, trunk: j.trunk.name, requestUser: j.requestUser, headers: j.headers },
+      (ev) => this.enqueue(ev),
+    );
     this.support = this.control.startAnalysis(j.analysis);
     this.enter(0);
     return this.done;
@@ -160,9 +188,14 @@ export class PlanRunner {
     if (this.state === 'waitPromptEnd') return this.prompt?.onHit(h);
     if (this.attempts === 0) return;
     if (h.label === 'busy') return this.finish('customer_busy', 'busy_phrase');
-    if (h.label === 'noAnswer' || h.label === 'unavailable') return this.finish('customer_no_answer', `${h.label === 'noAnswer' ? 'no_answer' : 'unavailable'}_phrase`);
+    if (h.label === 'noAnswer' || h.label === 'unavailable')
+      return this.finish(
+        'customer_no_answer',
+        `${h.label === 'noAnswer' ? 'no_answer' : 'unavailable'}_phrase`,
+      );
     if (h.label === 'error') return this.finish('failed', 'platform_error_phrase');
-    if (this.state === 'onReprompt' || this.state === 'verifyConnect' || this.state === 'pause') this.reprompted(h);
+    if (this.state === 'onReprompt' || this.state === 'verifyConnect' || this.state === 'pause')
+      this.reprompted(h);
   }
 
   // ---- steps ----------------------------------------------------------------------------------
@@ -178,11 +211,16 @@ export class PlanRunner {
     this.prompt = undefined;
     this.verify = undefined;
     this.sending = undefined;
-    if (this.steps.length < (this.opts.maxStepRecords ?? 64)) this.steps.push({ index: i, type: s.type, startMs: this.elapsed() });
+    if (this.steps.length < (this.opts.maxStepRecords ?? 64))
+      this.steps.push({ index: i, type: s.type, startMs: this.elapsed() });
     this.log('info', 'dial step', { index: i, step: s.type, attempt: this.attempts });
     switch (s.type) {
       case 'waitFor':
-        this.timer(s.timeoutMs, () => this.finish('x_no_answer', s.event === 'answer' ? 'answer_timeout' : 'progress_timeout', { hangup: 'x_no_answer' }));
+        this.timer(s.timeoutMs, () =>
+          this.finish('x_no_answer', s.event === 'answer' ? 'answer_timeout' : 'progress_timeout', {
+            hangup: 'x_no_answer',
+          }),
+        );
         return this.checkWaitFor();
       case 'pause':
         this.timer(s.ms, () => this.next('elapsed'));
@@ -193,7 +231,8 @@ export class PlanRunner {
         return this.enterSend(s);
       case 'onReprompt':
         this.timer(s.windowMs, () => this.next('no_reprompt'));
-        if (this.mem.busyTone || this.mem.sawRingback || this.mem.sawMusic) return this.next('progress_heard');
+        if (this.mem.busyTone || this.mem.sawRingback || this.mem.sawMusic)
+          return this.next('progress_heard');
         return;
       case 'verifyConnect':
         this.verify = new VerifyConnect(s, this.mem, {
@@ -213,7 +252,8 @@ export class PlanRunner {
   /** Early media or the answer, as the waitFor step asks. */
   private checkWaitFor(): void {
     const s = this.step<'waitFor'>();
-    if (this.answered || (this.earlyMedia && s.event !== 'answer')) this.next(this.answered ? 'answered' : 'early_media');
+    if (this.answered || (this.earlyMedia && s.event !== 'answer'))
+      this.next(this.answered ? 'answered' : 'early_media');
   }
 
   private next(result: string): void {
@@ -224,7 +264,10 @@ export class PlanRunner {
 
   private enterPrompt(s: RunStepOf<'waitPromptEnd'>): void {
     let mode: PromptMode = s.mode;
-    if ((mode === 'fingerprint' && !this.support.fingerprint) || (mode === 'keyword' && !this.support.keyword)) {
+    if (
+      (mode === 'fingerprint' && !this.support.fingerprint) ||
+      (mode === 'keyword' && !this.support.keyword)
+    ) {
       if (s.fallback === 'fail') return this.finish('failed', `${mode}_unavailable`);
       this.log('warn', 'dial prompt detection falls back to vad', { mode });
       mode = 'vad';
@@ -248,8 +291,13 @@ export class PlanRunner {
   }
 
   private learn(fromMs: number, toMs: number): void {
-    const ok = this.support.learn && this.control.learnReference(`${this.opts.callId}/learned-prompt`, 'prompt', fromMs, toMs);
-    this.log(ok ? 'debug' : 'warn', ok ? 'dial learned the prompt' : 'dial could not learn the prompt', { fromMs, toMs });
+    const ok =
+      this.support.learn &&
+      this.control.learnReference(`${this.opts.callId}/learned-prompt`, 'prompt', fromMs, toMs);
+    this.log(ok ? 'debug' : 'warn', ok ? 'dial learned the prompt' : 'dial could not learn the prompt', {
+      fromMs,
+      toMs,
+    });
   }
 
   private enterSend(s: RunStepOf<'sendDigits'>): void {
@@ -287,7 +335,12 @@ export class PlanRunner {
     const snd = this.sending!;
     const method = snd.methods[snd.m]!;
     snd.id = ++this.sendSeq;
-    const rec: DigitsRecord = { digits, method, attempt: s.sendsExtension ? this.attempts : 0, atMs: this.elapsed() };
+    const rec: DigitsRecord = {
+      digits,
+      method,
+      attempt: s.sendsExtension ? this.attempts : 0,
+      atMs: this.elapsed(),
+    };
     snd.rec = rec;
     this.digits.push(rec);
     this.timings.firstDigitMs ??= rec.atMs;
@@ -307,13 +360,20 @@ export class PlanRunner {
       this.timings.lastDigitMs = snd.rec.doneMs;
       return this.nextSegment();
     }
-    this.log('warn', 'dial digits failed', { method: snd.rec.method, reason: ev.reason, sipCode: ev.sipCode });
+    this.log('warn', 'dial digits failed', {
+      method: snd.rec.method,
+      reason: ev.reason,
+      sipCode: ev.sipCode,
+    });
     if (++snd.m < snd.methods.length) return this.sendSegment(snd.rec.digits);
     this.finish('failed', 'dtmf_failed', { sipCode: ev.sipCode });
   }
 
   private repromptMedia(ev: MediaProgressEvent): void {
-    if ((ev.type === 'tone' && ev.tone !== 'continuous') || (ev.type === 'audio-class' && ev.audioClass === 'music')) {
+    if (
+      (ev.type === 'tone' && ev.tone !== 'continuous') ||
+      (ev.type === 'audio-class' && ev.audioClass === 'music')
+    ) {
       this.next('progress_heard');
     }
   }
@@ -345,10 +405,18 @@ export class PlanRunner {
 
   private remoteEnded(sipCode?: number, reason?: string): void {
     const extra = { sipCode, reason, hangup: false as const };
-    if (this.attempts === 0) return this.finish('failed', this.mem.heard.includes('error') ? 'platform_error_phrase' : 'platform_hangup', extra);
-    if (this.mem.busyTone) return this.finish('customer_busy', `${this.mem.busyTone}_tone_then_hangup`, extra);
-    if (this.mem.heard.at(-1) === 'invalid') return this.finish('invalid_extension', 'invalid_then_hangup', extra);
-    if (this.mem.sawRingback || this.mem.sawMusic) return this.finish('customer_no_answer', 'hangup_after_ringing', extra);
+    if (this.attempts === 0)
+      return this.finish(
+        'failed',
+        this.mem.heard.includes('error') ? 'platform_error_phrase' : 'platform_hangup',
+        extra,
+      );
+    if (this.mem.busyTone)
+      return this.finish('customer_busy', `${this.mem.busyTone}_tone_then_hangup`, extra);
+    if (this.mem.heard.at(-1) === 'invalid')
+      return this.finish('invalid_extension', 'invalid_then_hangup', extra);
+    if (this.mem.sawRingback || this.mem.sawMusic)
+      return this.finish('customer_no_answer', 'hangup_after_ringing', extra);
     this.finish('failed', 'platform_hangup', extra);
   }
 
@@ -363,7 +431,12 @@ export class PlanRunner {
   private finish(
     outcome: Outcome,
     detail: string,
-    x: { sipCode?: number | undefined; reason?: string | undefined; cancelled?: CancelCause; hangup?: false | HangupCause } = {},
+    x: {
+      sipCode?: number | undefined;
+      reason?: string | undefined;
+      cancelled?: CancelCause;
+      hangup?: false | HangupCause;
+    } = {},
   ): void {
     if (this.state === 'done') return;
     this.closeRecord(detail);
@@ -396,7 +469,13 @@ export class PlanRunner {
     if (x.reason !== undefined) r.reason = x.reason;
     if (x.cancelled) r.cancelled = x.cancelled;
     this.result = r;
-    this.log(success ? 'info' : 'warn', 'dial outcome', { outcome, detail, sipCode: x.sipCode, attempts: this.attempts, durationMs: r.durationMs });
+    this.log(success ? 'info' : 'warn', 'dial outcome', {
+      outcome,
+      detail,
+      sipCode: x.sipCode,
+      attempts: this.attempts,
+      durationMs: r.durationMs,
+    });
     this.resolveDone(r);
   }
 
@@ -411,7 +490,12 @@ export class PlanRunner {
     if (rec && rec.index === this.index && rec.endMs === undefined) {
       rec.endMs = this.elapsed();
       rec.result = result;
-      this.log('debug', 'dial step end', { index: rec.index, step: rec.type, result, ms: rec.endMs - rec.startMs });
+      this.log('debug', 'dial step end', {
+        index: rec.index,
+        step: rec.type,
+        result,
+        ms: rec.endMs - rec.startMs,
+      });
     }
   }
 
@@ -452,7 +536,10 @@ export class PlanRunner {
   }
 }
 
-function hangupCause(o: Outcome): 'x_no_answer' | 'plan_failed' | 'invalid_extension' | 'customer_busy' | 'customer_no_answer' {
-  if (o === 'x_no_answer' || o === 'invalid_extension' || o === 'customer_busy' || o === 'customer_no_answer') return o;
+function hangupCause(
+  o: Outcome,
+): 'x_no_answer' | 'plan_failed' | 'invalid_extension' | 'customer_busy' | 'customer_no_answer' {
+  if (o === 'x_no_answer' || o === 'invalid_extension' || o === 'customer_busy' || o === 'customer_no_answer')
+    return o;
   return 'plan_failed';
 }

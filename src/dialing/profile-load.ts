@@ -7,7 +7,8 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import type { z } from 'zod';
 import { PROFILE_KINDS, type PlanProfile, type PlatformProfile, type TrunkProfile } from './profiles.js';
 
-export type ProfileErrorCode = 'profile_unreadable' | 'profile_syntax' | 'profile_invalid' | 'profiles_inconsistent';
+export type ProfileErrorCode =
+  'profile_unreadable' | 'profile_syntax' | 'profile_invalid' | 'profiles_inconsistent';
 
 export interface ProfileProblem {
   file: string;
@@ -49,7 +50,12 @@ export function parseProfileText(text: string, file: string): ParsedProfile & { 
   if (doc.errors.length > 0) {
     throw new ProfileError(
       'profile_syntax',
-      doc.errors.map((e) => ({ file, key: '', line: lc.linePos(e.pos[0]).line, message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({
+        file,
+        key: '',
+        line: lc.linePos(e.pos[0]).line,
+        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      })),
     );
   }
   let raw: unknown;
@@ -60,12 +66,19 @@ export function parseProfileText(text: string, file: string): ParsedProfile & { 
   }
   const source: SourceMap = { file, lineOf: (path) => valueLine(doc, lc, path.map(String)) };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ProfileError('profile_invalid', [{ file, key: '', line: 1, message: 'a profile is a YAML mapping with a kind' }]);
+    throw new ProfileError('profile_invalid', [
+      { file, key: '', line: 1, message: 'a profile is a YAML mapping with a kind' },
+    ]);
   }
   const kind = (raw as Record<string, unknown>).kind;
   if (typeof kind !== 'string' || !(kind in PROFILE_KINDS)) {
     throw new ProfileError('profile_invalid', [
-      { file, key: 'kind', line: source.lineOf(['kind']) ?? 1, message: `kind must be one of: ${Object.keys(PROFILE_KINDS).join(', ')}` },
+      {
+        file,
+        key: 'kind',
+        line: source.lineOf(['kind']) ?? 1,
+        message: `kind must be one of: ${Object.keys(PROFILE_KINDS).join(', ')}`,
+      },
     ]);
   }
   const schema = PROFILE_KINDS[kind as keyof typeof PROFILE_KINDS];
@@ -79,7 +92,13 @@ export function parseProfileText(text: string, file: string): ParsedProfile & { 
   return { kind, file, profile: result.data, source } as ParsedProfile & { source: SourceMap };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string, schema: z.ZodType): ProfileProblem[] {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  lc: LineCounter,
+  file: string,
+  schema: z.ZodType,
+): ProfileProblem[] {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => ({
@@ -110,10 +129,17 @@ function valueLine(doc: Document, lc: LineCounter, path: string[]): number | und
 }
 
 function keyLine(doc: Document, lc: LineCounter, path: string[], key: string): number | undefined {
-  const parent = path.length === 0 ? doc.contents : doc.getIn(path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true);
+  const parent =
+    path.length === 0
+      ? doc.contents
+      : doc.getIn(
+          path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+          true,
+        );
   if (isMap(parent)) {
     for (const pair of parent.items) {
-      if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return lc.linePos(pair.key.range[0]).line;
+      if (isScalar(pair.key) && String(pair.key.value) === key && pair.key.range)
+        return lc.linePos(pair.key.range[0]).line;
     }
   }
   return valueLine(doc, lc, path);
@@ -146,7 +172,12 @@ function child(s: z.core.$ZodType | undefined, p: string): z.core.$ZodType | und
 function unwrap(s: z.core.$ZodType | undefined, want: 'object' | 'array'): z.core.$ZodType | undefined {
   let cur = s;
   for (let i = 0; cur && i < 10; i++) {
-    const def = cur._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: z.core.$ZodType[] };
+    const def = cur._zod.def as {
+      type: string;
+      innerType?: z.core.$ZodType;
+      in?: z.core.$ZodType;
+      options?: z.core.$ZodType[];
+    };
     if (def.type === want) return cur;
     if (def.type === 'union') return def.options?.map((o) => unwrap(o, want)).find((o) => o !== undefined);
     cur = def.innerType ?? def.in;
@@ -159,7 +190,11 @@ function editDistance(a: string, b: string): number {
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
   }
   return d[a.length]![b.length]!;

@@ -20,7 +20,8 @@ const steps = z
   .min(1)
   .max(32)
   .superRefine((list, ctx) => {
-    for (const [index, message] of checkStepOrder(list)) ctx.addIssue({ code: 'custom', message, path: [index] });
+    for (const [index, message] of checkStepOrder(list))
+      ctx.addIssue({ code: 'custom', message, path: [index] });
   });
 
 export const planSchema = z
@@ -28,7 +29,9 @@ export const planSchema = z
     kind: z.literal('plan'),
     name,
     description,
-    maxDurationMs: ms(10_000, 900_000).default(180_000).describe('Bound on the whole plan, from the INVITE on.'),
+    maxDurationMs: ms(10_000, 900_000)
+      .default(180_000)
+      .describe('Bound on the whole plan, from the INVITE on.'),
     steps: steps.describe('The steps, in order.'),
   })
   .describe('A named dialing plan that platforms refer to.');
@@ -50,14 +53,22 @@ const regex = z
   );
 
 const labelled = <T extends z.ZodType>(item: T) =>
-  z.strictObject(Object.fromEntries(PROMPT_LABELS.map((l) => [l, item.optional()])) as Record<(typeof PROMPT_LABELS)[number], z.ZodOptional<T>>);
+  z.strictObject(
+    Object.fromEntries(PROMPT_LABELS.map((l) => [l, item.optional()])) as Record<
+      (typeof PROMPT_LABELS)[number],
+      z.ZodOptional<T>
+    >,
+  );
 
 export const platformSchema = z
   .strictObject({
     kind: z.literal('platform'),
     name,
     description,
-    fallback: z.boolean().default(false).describe('The generic platform used when no other matches X (exactly one).'),
+    fallback: z
+      .boolean()
+      .default(false)
+      .describe('The generic platform used when no other matches X (exactly one).'),
     match: z
       .strictObject({
         prefixes: z
@@ -81,10 +92,19 @@ export const platformSchema = z
         required: z.boolean().default(true).describe('A number without extension is refused.'),
       })
       .prefault({})
-      .refine((e) => e.minLength <= e.maxLength, { message: 'minLength above maxLength', path: ['minLength'] })
+      .refine((e) => e.minLength <= e.maxLength, {
+        message: 'minLength above maxLength',
+        path: ['minLength'],
+      })
       .describe('Extension length (fixed per application on some platforms).'),
     terminator: z.enum(['#', '*', '']).default('#').describe('Sent after the extension.'),
-    attempts: z.number().int().min(1).max(10).default(3).describe('Sends before a re-prompt means invalid_extension.'),
+    attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(3)
+      .describe('Sends before a re-prompt means invalid_extension.'),
     recordings: labelled(z.array(z.string().min(1).max(500)).min(1).max(8))
       .prefault({})
       .describe('Reference WAV files per label (relative to this file) for fingerprint detection.'),
@@ -102,33 +122,70 @@ export const trunkSchema = z
     description,
     numberFormat: z
       .strictObject({
-        style: z.enum(NUMBER_STYLES).default('national').describe('e164 (+86…), e164-digits (86…), international (0086…), national.'),
-        landlineZero: z.enum(['keep', 'strip']).default('keep').describe("National style: a landline's leading 0."),
+        style: z
+          .enum(NUMBER_STYLES)
+          .default('national')
+          .describe('e164 (+86…), e164-digits (86…), international (0086…), national.'),
+        landlineZero: z
+          .enum(['keep', 'strip'])
+          .default('keep')
+          .describe("National style: a landline's leading 0."),
         mobileZero: z.boolean().default(false).describe('National style: a 0 before mobiles.'),
-        prefix: z.string().regex(/^[0-9*#]{0,8}$/).default('').describe('Dialled before the number.'),
+        prefix: z
+          .string()
+          .regex(/^[0-9*#]{0,8}$/)
+          .default('')
+          .describe('Dialled before the number.'),
       })
       .prefault({})
       .describe('How X goes into the Request-URI.'),
     callerId: z
       .strictObject({
-        header: z.enum(['from', 'pai', 'both']).default('from').describe('From, P-Asserted-Identity, or both.'),
-        number: z.string().regex(/^\+?[0-9]{3,20}$/).optional().describe('Default caller number.'),
+        header: z
+          .enum(['from', 'pai', 'both'])
+          .default('from')
+          .describe('From, P-Asserted-Identity, or both.'),
+        number: z
+          .string()
+          .regex(/^\+?[0-9]{3,20}$/)
+          .optional()
+          .describe('Default caller number.'),
       })
       .prefault({}),
-    codecs: z.array(z.enum(['PCMA', 'PCMU', 'G722'])).min(1).max(3).default(['PCMA', 'PCMU']).describe('Offer order (PCMA first in China).'),
+    codecs: z
+      .array(z.enum(['PCMA', 'PCMU', 'G722']))
+      .min(1)
+      .max(3)
+      .default(['PCMA', 'PCMU'])
+      .describe('Offer order (PCMA first in China).'),
     telephoneEvent: z
       .strictObject({
         payloadType: z.number().int().min(96).max(127).default(101),
-        events: z.string().regex(/^\d{1,3}(-\d{1,3})?(,\d{1,3}(-\d{1,3})?)*$/).default('0-15'),
+        events: z
+          .string()
+          .regex(/^\d{1,3}(-\d{1,3})?(,\d{1,3}(-\d{1,3})?)*$/)
+          .default('0-15'),
       })
       .prefault({})
       .describe('RFC 4733 telephone-event offer.'),
-    rel100: z.enum(['none', 'supported', 'required']).default('supported').describe('RFC 3262 reliable provisionals.'),
+    rel100: z
+      .enum(['none', 'supported', 'required'])
+      .default('supported')
+      .describe('RFC 3262 reliable provisionals.'),
     sessionTimer: z
-      .strictObject({ enabled: z.boolean().default(true), seconds: z.number().int().min(90).max(7200).default(1800) })
+      .strictObject({
+        enabled: z.boolean().default(true),
+        seconds: z.number().int().min(90).max(7200).default(1800),
+      })
       .prefault({})
       .describe('RFC 4028 session timer.'),
-    optionsIntervalS: z.number().int().min(0).max(3600).default(30).describe('OPTIONS keepalive period (0: off).'),
+    optionsIntervalS: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .default(30)
+      .describe('OPTIONS keepalive period (0: off).'),
     dtmf: z
       .strictObject({
         methods: z
@@ -138,7 +195,9 @@ export const trunkSchema = z
           .default(['rfc4733', 'inband'])
           .refine((m) => new Set(m).size === m.length, { message: 'a method listed twice' })
           .describe('Order tried by sendDigits method auto.'),
-        infoContentType: z.enum(['application/dtmf-relay', 'application/dtmf']).default('application/dtmf-relay'),
+        infoContentType: z
+          .enum(['application/dtmf-relay', 'application/dtmf'])
+          .default('application/dtmf-relay'),
       })
       .prefault({}),
     timeouts: z
@@ -146,7 +205,10 @@ export const trunkSchema = z
         answerMs: ms(1000, 300_000).default(60_000).describe('Default waitFor timeout.'),
       })
       .prefault({}),
-    extensionInRequest: z.boolean().default(false).describe('Accepts the extension in the URI or a header (dialExtension steps).'),
+    extensionInRequest: z
+      .boolean()
+      .default(false)
+      .describe('Accepts the extension in the URI or a header (dialExtension steps).'),
     limits: z
       .strictObject({
         maxConcurrentCalls: z.number().int().min(1).max(10_000).default(30),

@@ -74,7 +74,9 @@ export class PromptWait {
         return this.vad(ev);
       case 'fingerprint':
         if (ev.type === 'fingerprint-end' && this.hit && ev.refId === this.hit.refId) {
-          this.hooks.setTimer(this.step.afterMs, () => this.hooks.ended('fingerprint_end', this.hit?.atMs, ev.atMs));
+          this.hooks.setTimer(this.step.afterMs, () =>
+            this.hooks.ended('fingerprint_end', this.hit?.atMs, ev.atMs),
+          );
         }
         return;
       case 'keyword':
@@ -98,7 +100,9 @@ export class PromptWait {
         this.phase = 'silence';
         const from = this.promptStartMs;
         const to = ev.atMs;
-        this.silenceTimer = this.hooks.setTimer(this.step.silenceMs, () => this.hooks.ended('silence', from, to));
+        this.silenceTimer = this.hooks.setTimer(this.step.silenceMs, () =>
+          this.hooks.ended('silence', from, to),
+        );
       } else {
         // A click or a breath before the prompt: not the prompt.
         this.phase = 'listen';
@@ -111,7 +115,9 @@ export class PromptWait {
   private armSilence(): void {
     this.phase = 'silence';
     this.disarm();
-    this.silenceTimer = this.hooks.setTimer(this.step.silenceMs, () => this.hooks.ended('keyword_then_silence'));
+    this.silenceTimer = this.hooks.setTimer(this.step.silenceMs, () =>
+      this.hooks.ended('keyword_then_silence'),
+    );
   }
 
   private disarm(): void {

@@ -7,7 +7,13 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
 import { dirname, join, resolve } from 'node:path';
 import { isPromptLabel, type PromptLabel } from './labels.js';
 import type { PrivacyNumber } from './number.js';
-import { parseProfileText, ProfileError, type ParsedProfile, type ProfileProblem, type SourceMap } from './profile-load.js';
+import {
+  parseProfileText,
+  ProfileError,
+  type ParsedProfile,
+  type ProfileProblem,
+  type SourceMap,
+} from './profile-load.js';
 import type { PlanProfile, PlatformProfile, TrunkProfile } from './profiles.js';
 import type { Step } from './steps.js';
 
@@ -44,10 +50,14 @@ export function loadProfiles(dir: string, opts: LoadProfilesOptions = {}): Diali
       .filter((n) => /\.ya?ml$/.test(n))
       .sort();
   } catch (e) {
-    throw new ProfileError('profile_unreadable', [{ file: dir, key: '', message: `cannot read folder: ${(e as Error).message}` }]);
+    throw new ProfileError('profile_unreadable', [
+      { file: dir, key: '', message: `cannot read folder: ${(e as Error).message}` },
+    ]);
   }
   if (names.length > maxFiles) {
-    throw new ProfileError('profile_unreadable', [{ file: dir, key: '', message: `${names.length} profiles, at most ${maxFiles}` }]);
+    throw new ProfileError('profile_unreadable', [
+      { file: dir, key: '', message: `${names.length} profiles, at most ${maxFiles}` },
+    ]);
   }
   const texts = names.map((n) => {
     const file = join(dir, n);
@@ -92,11 +102,14 @@ export function buildProfiles(
   const sources = new Map<string, SourceMap>();
   const at = (src: SourceMap, path: (string | number)[], key: string, message: string) => {
     const line = src.lineOf(path);
-    problems.push(line === undefined ? { file: src.file, key, message } : { file: src.file, key, line, message });
+    problems.push(
+      line === undefined ? { file: src.file, key, message } : { file: src.file, key, line, message },
+    );
   };
   for (const p of parsed) {
     sources.set(p.file, p.source);
-    const seen = p.kind === 'trunk' ? trunks : p.kind === 'plan' ? plans : new Map(platforms.map((x) => [x.name, x]));
+    const seen =
+      p.kind === 'trunk' ? trunks : p.kind === 'plan' ? plans : new Map(platforms.map((x) => [x.name, x]));
     const dup = seen.get(p.profile.name);
     if (dup) {
       at(p.source, ['name'], 'name', `${p.kind} "${p.profile.name}" is also defined in ${dup.file}`);
@@ -104,17 +117,33 @@ export function buildProfiles(
     }
     if (p.kind === 'trunk') trunks.set(p.profile.name, { ...p.profile, file: p.file });
     else if (p.kind === 'plan') plans.set(p.profile.name, { ...p.profile, file: p.file });
-    else platforms.push({ ...p.profile, file: p.file, recordingFiles: recordingFiles(p.profile, p.file, opts, p.source, at) });
+    else
+      platforms.push({
+        ...p.profile,
+        file: p.file,
+        recordingFiles: recordingFiles(p.profile, p.file, opts, p.source, at),
+      });
   }
   const owners = new Map<string, string>();
   for (const pf of platforms) {
     const src = sources.get(pf.file)!;
     if (typeof pf.plan === 'string' && !plans.has(pf.plan)) {
-      at(src, ['plan'], 'plan', `no plan named "${pf.plan}" (known: ${[...plans.keys()].join(', ') || 'none'})`);
+      at(
+        src,
+        ['plan'],
+        'plan',
+        `no plan named "${pf.plan}" (known: ${[...plans.keys()].join(', ') || 'none'})`,
+      );
     }
     for (const prefix of pf.match.prefixes) {
       const other = owners.get(prefix);
-      if (other) at(src, ['match', 'prefixes'], 'match.prefixes', `prefix ${prefix} is also claimed by platform "${other}"`);
+      if (other)
+        at(
+          src,
+          ['match', 'prefixes'],
+          'match.prefixes',
+          `prefix ${prefix} is also claimed by platform "${other}"`,
+        );
       owners.set(prefix, pf.name);
     }
     const steps = planSteps(pf, plans);
@@ -136,7 +165,10 @@ export function buildProfiles(
 }
 
 /** The steps a platform runs (inline, or its named plan's). */
-export function planSteps(pf: PlatformProfile, plans: ReadonlyMap<string, PlanProfile>): readonly Step[] | undefined {
+export function planSteps(
+  pf: PlatformProfile,
+  plans: ReadonlyMap<string, PlanProfile>,
+): readonly Step[] | undefined {
   return typeof pf.plan === 'string' ? plans.get(pf.plan)?.steps : pf.plan;
 }
 
@@ -146,13 +178,18 @@ function detectionGaps(pf: PlatformProfile, steps: readonly Step[]): string[] {
   let learns = false;
   for (const s of steps) {
     if (s.type === 'waitPromptEnd') {
-      if (s.mode === 'fingerprint' && !pf.recordings[s.label]) out.push(`waitPromptEnd fingerprint needs recordings.${s.label}`);
-      if (s.mode === 'keyword' && !pf.keywords[s.label]) out.push(`waitPromptEnd keyword needs keywords.${s.label}`);
+      if (s.mode === 'fingerprint' && !pf.recordings[s.label])
+        out.push(`waitPromptEnd fingerprint needs recordings.${s.label}`);
+      if (s.mode === 'keyword' && !pf.keywords[s.label])
+        out.push(`waitPromptEnd keyword needs keywords.${s.label}`);
       if (s.mode === 'vad' && s.learn) learns = true;
     }
     if (s.type === 'onReprompt') {
       const backed = s.labels.some((l) => pf.recordings[l] || pf.keywords[l] || (l === 'prompt' && learns));
-      if (!backed) out.push(`onReprompt can hear none of ${s.labels.join(', ')}: add recordings or keywords, or learn: true on a vad waitPromptEnd`);
+      if (!backed)
+        out.push(
+          `onReprompt can hear none of ${s.labels.join(', ')}: add recordings or keywords, or learn: true on a vad waitPromptEnd`,
+        );
     }
   }
   return out;
@@ -200,7 +237,10 @@ function checkWavFile(path: string, max: number): string | undefined {
 }
 
 /** The platform that owns X: the longest prefix, then the first pattern, else the fallback. */
-export function selectPlatform(p: DialingProfiles, n: Pick<PrivacyNumber, 'kind' | 'national'>): LoadedPlatform {
+export function selectPlatform(
+  p: DialingProfiles,
+  n: Pick<PrivacyNumber, 'kind' | 'national'>,
+): LoadedPlatform {
   let best: LoadedPlatform | undefined;
   let bestLen = 0;
   for (const pf of p.platforms) {

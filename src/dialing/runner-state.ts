@@ -7,7 +7,16 @@
  *                          ▲            ▲              │               │            │
  *                          └────────────┴── re-prompt ─┴───────────────┴────────────┘
  */
-export const RUNNER_STATES = ['idle', 'waitFor', 'pause', 'waitPromptEnd', 'sendDigits', 'onReprompt', 'verifyConnect', 'done'] as const;
+export const RUNNER_STATES = [
+  'idle',
+  'waitFor',
+  'pause',
+  'waitPromptEnd',
+  'sendDigits',
+  'onReprompt',
+  'verifyConnect',
+  'done',
+] as const;
 export type RunnerState = (typeof RUNNER_STATES)[number];
 
 export const RUNNER_TRANSITIONS: Readonly<Record<RunnerState, readonly RunnerState[]>> = {

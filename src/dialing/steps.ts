@@ -23,7 +23,9 @@ export const waitForSchema = z
       .enum(['early', 'answer', 'either'])
       .default('either')
       .describe('`early`: 183 with media (or answer); `answer`: 200 OK; `either`: whichever comes first.'),
-    timeoutMs: ms(1000, 300_000).optional().describe("How long to wait (default: the trunk's timeouts.answerMs)."),
+    timeoutMs: ms(1000, 300_000)
+      .optional()
+      .describe("How long to wait (default: the trunk's timeouts.answerMs)."),
   })
   .describe('Wait for early media or the answer.');
 
@@ -33,15 +35,25 @@ export const waitPromptEndSchema = z
   .strictObject({
     mode: z
       .enum(['fixed', 'vad', 'fingerprint', 'keyword'])
-      .describe('`fixed` delay; `vad` speech then silence; `fingerprint` reference recording; `keyword` ASR phrases.'),
+      .describe(
+        '`fixed` delay; `vad` speech then silence; `fingerprint` reference recording; `keyword` ASR phrases.',
+      ),
     maxWaitMs: ms(500, 120_000).default(20_000).describe('Upper bound on the whole step.'),
     delayMs: ms(0, 120_000).optional().describe('`fixed`: the delay.'),
-    silenceMs: ms(100, 10_000).default(800).describe('`vad` / `keyword`: silence after the prompt that ends it.'),
+    silenceMs: ms(100, 10_000)
+      .default(800)
+      .describe('`vad` / `keyword`: silence after the prompt that ends it.'),
     minSpeechMs: ms(0, 10_000).default(300).describe('`vad`: shorter sounds are not the prompt.'),
     label: label.default('prompt').describe('`fingerprint` / `keyword`: which label is the prompt.'),
     afterMs: ms(0, 5000).default(200).describe('`fingerprint`: wait after the recording has played out.'),
-    learn: z.boolean().default(false).describe('`vad`: remember the prompt heard, so a re-prompt is recognised.'),
-    onTimeout: z.enum(['fail', 'continue']).default('fail').describe('At maxWaitMs: fail (no prompt) or go on.'),
+    learn: z
+      .boolean()
+      .default(false)
+      .describe('`vad`: remember the prompt heard, so a re-prompt is recognised.'),
+    onTimeout: z
+      .enum(['fail', 'continue'])
+      .default('fail')
+      .describe('At maxWaitMs: fail (no prompt) or go on.'),
     fallback: z.enum(['fail', 'vad']).default('fail').describe('When the mode is unavailable on this call.'),
   })
   .refine((s) => s.mode !== 'fixed' || (s.delayMs !== undefined && s.delayMs <= s.maxWaitMs), {
@@ -59,7 +71,10 @@ export const sendDigitsSchema = z
       .regex(DIGIT_TEMPLATE, 'use 0-9 * # A-D, w (0.5 s), W (1 s) and {ext}')
       .default('{ext}')
       .describe('Digit template; `{ext}` is the extension.'),
-    method: z.enum(['auto', ...DTMF_METHODS]).default('auto').describe("`auto` follows the trunk's dtmf.methods."),
+    method: z
+      .enum(['auto', ...DTMF_METHODS])
+      .default('auto')
+      .describe("`auto` follows the trunk's dtmf.methods."),
     toneMs: ms(40, 1000).default(100).describe('Tone length (Q.24: at least 40 ms).'),
     gapMs: ms(40, 2000).default(100).describe('Gap between digits.'),
     terminator: z.enum(['#', '*', '']).optional().describe("Sent after `{ext}` (default: the platform's)."),
@@ -68,9 +83,20 @@ export const sendDigitsSchema = z
 
 export const onRepromptSchema = z
   .strictObject({
-    attempts: z.number().int().min(1).max(10).optional().describe("Total sends (default: the platform's attempts)."),
+    attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .optional()
+      .describe("Total sends (default: the platform's attempts)."),
     windowMs: ms(1000, 60_000).default(8000).describe('How long after sending to listen for a re-prompt.'),
-    labels: z.array(label).min(1).max(6).default(['prompt', 'invalid']).describe('Labels that mean "re-prompt".'),
+    labels: z
+      .array(label)
+      .min(1)
+      .max(6)
+      .default(['prompt', 'invalid'])
+      .describe('Labels that mean "re-prompt".'),
   })
   .describe('Resend when the prompt (or the "invalid" phrase) is heard again.');
 
@@ -81,21 +107,32 @@ export const verifyConnectSchema = z
     minSpeechMs: ms(0, 5000).default(300).describe('Shorter sounds are not the customer speaking.'),
     confirmMs: ms(0, 10_000)
       .optional()
-      .describe('Hold a "speech" verdict this long for a busy/no-answer phrase to overrule it (default 2000 when the platform has such phrases, else 0).'),
-    connectOnAnswer: z.boolean().default(false).describe('A 200 OK after the digits means the customer answered.'),
+      .describe(
+        'Hold a "speech" verdict this long for a busy/no-answer phrase to overrule it (default 2000 when the platform has such phrases, else 0).',
+      ),
+    connectOnAnswer: z
+      .boolean()
+      .default(false)
+      .describe('A 200 OK after the digits means the customer answered.'),
   })
   .describe('Ringback or music, then speech: the customer is on the line.');
 
 export const dialExtensionSchema = z
   .strictObject({
-    where: z.enum(['uriUser', 'header']).describe('Put the extension in the Request-URI user part or a header.'),
+    where: z
+      .enum(['uriUser', 'header'])
+      .describe('Put the extension in the Request-URI user part or a header.'),
     format: z
       .string()
       .max(100)
       .regex(URI_USER_TEMPLATE, 'URI user characters, {number} and {ext}')
       .default('{number},{ext}')
       .describe('`uriUser`: the user part.'),
-    header: z.string().regex(HEADER_NAME, 'a header name').default('X-Extension').describe('`header`: its name.'),
+    header: z
+      .string()
+      .regex(HEADER_NAME, 'a header name')
+      .default('X-Extension')
+      .describe('`header`: its name.'),
     value: z
       .string()
       .max(100)
@@ -129,7 +166,10 @@ export const stepSchema = z
     if (keys.length !== 1) {
       ctx.addIssue({
         code: 'custom',
-        message: keys.length === 0 ? `a step needs one of: ${STEP_TYPES.join(', ')}` : `one step per list item, got ${keys.join(' and ')}`,
+        message:
+          keys.length === 0
+            ? `a step needs one of: ${STEP_TYPES.join(', ')}`
+            : `one step per list item, got ${keys.join(' and ')}`,
       });
     }
   })
@@ -155,7 +195,8 @@ export function checkStepOrder(steps: readonly Step[]): [number, string][] {
       if (!sent) problems.push([j, 'onReprompt needs a sendDigits before it']);
       if (++reprompts > 1) problems.push([j, 'one onReprompt per plan']);
     }
-    if (s.type === 'verifyConnect' && j !== steps.length - 1) problems.push([j, 'verifyConnect must be the last step']);
+    if (s.type === 'verifyConnect' && j !== steps.length - 1)
+      problems.push([j, 'verifyConnect must be the last step']);
   });
   return problems;
 }

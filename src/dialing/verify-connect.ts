@@ -45,7 +45,8 @@ export class VerifyConnect {
   onMedia(ev: MediaProgressEvent): void {
     switch (ev.type) {
       case 'tone':
-        if (ev.tone === 'busy' || ev.tone === 'congestion') return this.hooks.outcome('customer_busy', `${ev.tone}_tone`);
+        if (ev.tone === 'busy' || ev.tone === 'congestion')
+          return this.hooks.outcome('customer_busy', `${ev.tone}_tone`);
         if (ev.tone === 'ringback') this.hooks.ringback();
         return;
       case 'audio-class':
@@ -57,7 +58,8 @@ export class VerifyConnect {
         return;
       case 'voice-end':
         // A short answer ("喂?") may end before the classifier has a verdict.
-        if (this.voiceAfterProgress && ev.voiceMs >= this.step.minSpeechMs && this.mem.audioClass !== 'music') this.speech('voice');
+        if (this.voiceAfterProgress && ev.voiceMs >= this.step.minSpeechMs && this.mem.audioClass !== 'music')
+          this.speech('voice');
         return;
       default:
         return;
@@ -67,7 +69,9 @@ export class VerifyConnect {
   private speech(how: string): void {
     if (this.step.requireRingback && !this.mem.sawRingback && !this.mem.sawMusic) return;
     if (this.step.confirmMs === 0) return this.hooks.outcome('reached_extension', how);
-    this.confirm ??= this.hooks.setTimer(this.step.confirmMs, () => this.hooks.outcome('reached_extension', how));
+    this.confirm ??= this.hooks.setTimer(this.step.confirmMs, () =>
+      this.hooks.outcome('reached_extension', how),
+    );
   }
 
   private cancelConfirm(): void {
