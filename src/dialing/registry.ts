@@ -147,7 +147,13 @@ export function buildProfiles(
       owners.set(prefix, pf.name);
     }
     const steps = planSteps(pf, plans);
-    if (steps) for (const m of detectionGaps(pf, steps)) at(src, ['plan'], 'plan', m);
+    const inline = typeof pf.plan !== 'string';
+    if (steps) {
+      for (const [i, m] of detectionGaps(pf, steps)) {
+        if (inline) at(src, ['plan', i], `plan.${i}`, m);
+        else at(src, ['plan'], 'plan', `plan "${String(pf.plan)}" step ${i}: ${m}`);
+      }
+    }
   }
   const fallbacks = platforms.filter((p) => p.fallback);
   if (fallbacks.length !== 1) {
@@ -172,26 +178,25 @@ export function planSteps(
   return typeof pf.plan === 'string' ? plans.get(pf.plan)?.steps : pf.plan;
 }
 
-/** Detection modes the plan uses that the platform has no data for. */
-function detectionGaps(pf: PlatformProfile, steps: readonly Step[]): string[] {
-  const out: string[] = [];
+/** Detection modes the plan uses that the platform has no data for: [step index, message]. */
+function detectionGaps(pf: PlatformProfile, steps: readonly Step[]): [number, string][] {
+  const out: [number, string][] = [];
   let learns = false;
-  for (const s of steps) {
+  steps.forEach((s, i) => {
     if (s.type === 'waitPromptEnd') {
-      if (s.mode === 'fingerprint' && !pf.recordings[s.label])
-        out.push(`waitPromptEnd fingerprint needs recordings.${s.label}`);
+      if (s.mode === 'fingerprint' && !pf.recordings[s.label]) {
+        out.push([i, `waitPromptEnd fingerprint needs recordings.${s.label}`]);
+      }
       if (s.mode === 'keyword' && !pf.keywords[s.label])
-        out.push(`waitPromptEnd keyword needs keywords.${s.label}`);
+        out.push([i, `waitPromptEnd keyword needs keywords.${s.label}`]);
       if (s.mode === 'vad' && s.learn) learns = true;
     }
     if (s.type === 'onReprompt') {
       const backed = s.labels.some((l) => pf.recordings[l] || pf.keywords[l] || (l === 'prompt' && learns));
-      if (!backed)
-        out.push(
-          `onReprompt can hear none of ${s.labels.join(', ')}: add recordings or keywords, or learn: true on a vad waitPromptEnd`,
-        );
+      const hint = 'add recordings or keywords, or learn: true on a vad waitPromptEnd';
+      if (!backed) out.push([i, `onReprompt can hear none of ${s.labels.join(', ')}: ${hint}`]);
     }
-  }
+  });
   return out;
 }
 

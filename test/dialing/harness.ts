@@ -6,6 +6,7 @@ import {
   PlanRunner,
   resolveDial,
   type CancelCause,
+  type DialingProfiles,
   type DialJob,
   type DialRequest,
   type DialResult,
@@ -20,6 +21,7 @@ export interface RunOptions {
   cancelAt?: { ms: number; cause: CancelCause };
   maxMs?: number;
   job?: (j: DialJob) => DialJob;
+  profiles?: DialingProfiles;
 }
 
 export interface Run {
@@ -30,7 +32,7 @@ export interface Run {
 }
 
 export function dial(req: DialRequest, script: PlatformScript = {}, opts: RunOptions = {}): Run {
-  const resolved = resolveDial(PROFILES, req);
+  const resolved = resolveDial(opts.profiles ?? PROFILES, req);
   assert.ok(resolved.ok, resolved.ok ? '' : `${resolved.error.code}: ${resolved.error.message}`);
   const job = opts.job ? opts.job(resolved.value) : resolved.value;
   const p = new FakePlatform(script);
