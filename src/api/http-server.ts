@@ -18,7 +18,10 @@ export interface HttpReply {
   body?: string | Buffer;
 }
 
-export type RouteHandler = (req: IncomingMessage, params: Record<string, string>) => Promise<HttpReply> | HttpReply;
+export type RouteHandler = (
+  req: IncomingMessage,
+  params: Record<string, string>,
+) => Promise<HttpReply> | HttpReply;
 
 export interface HttpServerOptions {
   host: string;
@@ -110,7 +113,8 @@ export class HttpServer {
           matching.length > 0
             ? jsonReply(405, { error: 'method_not_allowed', allow: matching.map((r) => r.method) })
             : jsonReply(404, { error: 'not_found', path: url.pathname });
-        if (matching.length > 0) reply.headers = { ...reply.headers, allow: matching.map((r) => r.method).join(', ') };
+        if (matching.length > 0)
+          reply.headers = { ...reply.headers, allow: matching.map((r) => r.method).join(', ') };
       } else {
         const m = route.pattern.exec(url.pathname)!;
         const params: Record<string, string> = {};

@@ -22,11 +22,18 @@ export interface OpsProviders {
 export function registerOpsRoutes(http: HttpServer, p: OpsProviders): void {
   const started = Date.now();
   http.route('GET', '/healthz', () =>
-    jsonReply(200, { status: 'ok', version: p.version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
+    jsonReply(200, {
+      status: 'ok',
+      version: p.version,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
   );
   http.route('GET', '/readyz', () => {
     const r = p.readiness();
-    return jsonReply(r.ready ? 200 : 503, { status: r.ready ? 'ready' : r.draining ? 'draining' : 'starting', ...r });
+    return jsonReply(r.ready ? 200 : 503, {
+      status: r.ready ? 'ready' : r.draining ? 'draining' : 'starting',
+      ...r,
+    });
   });
   http.route('GET', '/metrics', async () => {
     const m = await p.metrics();

@@ -90,7 +90,8 @@ export class Daemon {
 
   isReady(): boolean {
     return (
-      (this.state === 'running' || this.state === 'reloading') && Object.values(this.listeners()).every(Boolean)
+      (this.state === 'running' || this.state === 'reloading') &&
+      Object.values(this.listeners()).every(Boolean)
     );
   }
 
@@ -148,7 +149,11 @@ export class Daemon {
     this.transition('draining');
     const graceMs = this.config.shutdown.graceSeconds * 1000;
     notifier.stopping(`draining (${reason})`);
-    logger.info('draining', { component: 'lifecycle', reason, graceSeconds: this.config.shutdown.graceSeconds });
+    logger.info('draining', {
+      component: 'lifecycle',
+      reason,
+      graceSeconds: this.config.shutdown.graceSeconds,
+    });
     const t0 = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
@@ -158,9 +163,11 @@ export class Daemon {
     clearTimeout(timer);
     if (!drained) logger.warn('drain grace expired; cutting in-flight work', { component: 'lifecycle' });
     for (const s of [...this.deps.services].reverse()) {
-      await s.stop().catch((err: Error) =>
-        logger.error('service stop failed', { component: 'lifecycle', service: s.name, err: err.message }),
-      );
+      await s
+        .stop()
+        .catch((err: Error) =>
+          logger.error('service stop failed', { component: 'lifecycle', service: s.name, err: err.message }),
+        );
     }
     await this.http.stop();
     notifier.stop();

@@ -55,7 +55,8 @@ describe('config', () => {
   it('reports YAML syntax errors with a line', () => {
     assert.throws(
       () => parseConfigText('http:\n  port: [1, 2\nlog: {}\n', 'bad.yaml'),
-      (err: unknown) => err instanceof ConfigError && err.code === 'config_syntax' && /bad\.yaml:\d+: YAML/.test(err.message),
+      (err: unknown) =>
+        err instanceof ConfigError && err.code === 'config_syntax' && /bad\.yaml:\d+: YAML/.test(err.message),
     );
   });
 
@@ -68,7 +69,10 @@ describe('config', () => {
   });
 
   it('checks cross-field rules (portMin below portMax)', () => {
-    assert.throws(() => parseConfigText('rtp:\n  portMin: 30000\n  portMax: 20000\n', 'r.yaml'), /r\.yaml:2: key "rtp\.portMin"/);
+    assert.throws(
+      () => parseConfigText('rtp:\n  portMin: 30000\n  portMax: 20000\n', 'r.yaml'),
+      /r\.yaml:2: key "rtp\.portMin"/,
+    );
   });
 
   it('applies VOICEGATE_* overrides over the file and names the variable when one is wrong', () => {
@@ -83,14 +87,17 @@ describe('config', () => {
     assert.throws(
       () => parseConfigText('', undefined, { VOICEGATE_SIP_UDP_PORT: 'abc' }),
       (err: unknown) =>
-        err instanceof ConfigError && err.code === 'env_invalid' && /environment VOICEGATE_SIP_UDP_PORT: key "sip\.udpPort"/.test(err.message),
+        err instanceof ConfigError &&
+        err.code === 'env_invalid' &&
+        /environment VOICEGATE_SIP_UDP_PORT: key "sip\.udpPort"/.test(err.message),
     );
   });
 
   it('gives an unreadable-file error naming the file', () => {
     assert.throws(
       () => loadConfig({ file: '/nonexistent/voicegate.yaml', env: {} }),
-      (err: unknown) => err instanceof ConfigError && err.code === 'config_unreadable' && /ENOENT/.test(err.message),
+      (err: unknown) =>
+        err instanceof ConfigError && err.code === 'config_unreadable' && /ENOENT/.test(err.message),
     );
   });
 

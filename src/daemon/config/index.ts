@@ -1,2 +1,9 @@
-export { configSchema, envOverrides, logLevels, type Config, type ConfigInput, type LogLevel } from './schema.js';
+export {
+  configSchema,
+  envOverrides,
+  logLevels,
+  type Config,
+  type ConfigInput,
+  type LogLevel,
+} from './schema.js';
 export { ConfigError, diffConfig, loadConfig, parseConfigText, type ConfigProblem } from './load.js';

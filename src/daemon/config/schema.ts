@@ -23,7 +23,9 @@ const logSchema = z
     format: z
       .enum(['auto', 'json', 'pretty'])
       .default('auto')
-      .describe('`json` lines, human-readable `pretty`, or `auto`: pretty when stdout is a TTY, JSON otherwise.'),
+      .describe(
+        '`json` lines, human-readable `pretty`, or `auto`: pretty when stdout is a TTY, JSON otherwise.',
+      ),
   })
   .prefault({})
   .describe('Logging (JSON lines to stdout).');
@@ -48,7 +50,9 @@ const sipSchema = z
     host: host.default('127.0.0.1').describe('Address the trunk-facing SIP listeners bind to.'),
     udpPort: port.default(5060).describe('SIP over UDP.'),
     tcpPort: port.default(5060).describe('SIP over TCP.'),
-    tlsPort: port.default(5061).describe('SIP over TLS (listens only when `sip.tls.cert` and `sip.tls.key` are set).'),
+    tlsPort: port
+      .default(5061)
+      .describe('SIP over TLS (listens only when `sip.tls.cert` and `sip.tls.key` are set).'),
     tls: z
       .strictObject({
         cert: z.string().min(1).optional().describe('PEM certificate chain file for SIP over TLS.'),

@@ -49,7 +49,10 @@ export function native(): NativeAddon {
     throw new NativeAddonMissingError(path, (err as Error).message.split('\n')[0] ?? 'load failed');
   }
   if (mod.abi_version !== EXPECTED_ABI) {
-    throw new NativeAddonMissingError(path, `addon ABI ${mod.abi_version}, expected ${EXPECTED_ABI}: it is stale`);
+    throw new NativeAddonMissingError(
+      path,
+      `addon ABI ${mod.abi_version}, expected ${EXPECTED_ABI}: it is stale`,
+    );
   }
   cached = mod;
   return mod;
