@@ -206,3 +206,14 @@ function analysisFor(pf: LoadedPlatform, steps: readonly RunStep[]): AnalysisReq
 function list(names: string[]): string {
   return names.length === 0 ? 'none' : names.slice(0, 20).join(', ') + (names.length > 20 ? ', …' : '');
 }
+
+/**
+ * Where a re-prompt sends the run: the prompt wait before the last digits (it waits for the
+ * re-played prompt to end), else the digits themselves.
+ */
+export function repromptTarget(steps: readonly RunStep[], lastSendIndex: number): number {
+  for (let i = lastSendIndex - 1; i >= 0 && steps[i]!.type !== 'sendDigits'; i--) {
+    if (steps[i]!.type === 'waitPromptEnd') return i;
+  }
+  return lastSendIndex;
+}

@@ -96,3 +96,35 @@ export function classifyRejection(
   if (noAnswer) return { outcome: 'x_no_answer', detail: `sip_${sipCode}` };
   return { outcome: 'x_rejected', detail: `sip_${sipCode}` };
 }
+
+/** What hearing a platform phrase after the digits means (undefined: not decisive here). */
+export function phraseOutcome(label: string): { outcome: Outcome; detail: string } | undefined {
+  if (label === 'busy') return { outcome: 'customer_busy', detail: 'busy_phrase' };
+  if (label === 'noAnswer') return { outcome: 'customer_no_answer', detail: 'no_answer_phrase' };
+  if (label === 'unavailable') return { outcome: 'customer_no_answer', detail: 'unavailable_phrase' };
+  if (label === 'error') return { outcome: 'failed', detail: 'platform_error_phrase' };
+  return undefined;
+}
+
+/** What was heard when the far end hung up, and so what the hang-up means. */
+export interface HeardSoFar {
+  digitsSent: boolean;
+  heard: readonly string[];
+  busyTone: 'busy' | 'congestion' | undefined;
+  ringingHeard: boolean;
+}
+
+/** The far end ended the call (BYE): classify by what the call had heard until then. */
+export function classifyRemoteEnd(h: HeardSoFar): { outcome: Outcome; detail: string } {
+  if (!h.digitsSent) {
+    // "业务异常…" then BYE: the platform refused before any extension got through.
+    return {
+      outcome: 'failed',
+      detail: h.heard.includes('error') ? 'platform_error_phrase' : 'platform_hangup',
+    };
+  }
+  if (h.busyTone) return { outcome: 'customer_busy', detail: `${h.busyTone}_tone_then_hangup` };
+  if (h.heard.at(-1) === 'invalid') return { outcome: 'invalid_extension', detail: 'invalid_then_hangup' };
+  if (h.ringingHeard) return { outcome: 'customer_no_answer', detail: 'hangup_after_ringing' };
+  return { outcome: 'failed', detail: 'platform_hangup' };
+}

@@ -5,13 +5,23 @@
  * the control are queued and handled one at a time, so a control that answers synchronously
  * cannot re-enter a handler.
  */
-import type { DialControl, DialEvent, DialLogger, HangupCause, MediaProgressEvent } from './dial-control.js';
-import { parseDigits, type DigitSegment } from './digits.js';
-import type { DialJob, RunStep, RunStepOf } from './job.js';
+import type {
+  DialControl,
+  DialEvent,
+  DialLogger,
+  DtmfCapabilities,
+  HangupCause,
+  MediaProgressEvent,
+} from './dial-control.js';
+import { DigitSender } from './digit-sender.js';
+import { parseDigits } from './digits.js';
+import { repromptTarget, type DialJob, type RunStep, type RunStepOf } from './job.js';
 import type { PromptLabel } from './labels.js';
 import { MediaMemory, type PromptHit } from './media-memory.js';
 import {
   classifyRejection,
+  classifyRemoteEnd,
+  phraseOutcome,
   type CancelCause,
   type DialResult,
   type DigitsRecord,
@@ -54,16 +64,7 @@ export class PlanRunner {
   private support = { fingerprint: false, keyword: false, learn: false };
   private prompt: PromptWait | undefined;
   private verify: VerifyConnect | undefined;
-  private sending:
-    | {
-        segments: DigitSegment[];
-        seg: number;
-        methods: DtmfMethod[];
-        m: number;
-        id: number;
-        rec?: DigitsRecord;
-      }
-    | undefined;
+  private sender: DigitSender | undefined;
   private sendSeq = 0;
   private result: DialResult | undefined;
   private resolveDone: (r: DialResult) => void = () => undefined;
@@ -98,11 +99,14 @@ export class PlanRunner {
       () => this.finish('failed', 'plan_timeout'),
       j.maxDurationMs,
     );
-    this.control.originate(
-      { callId: this.opts.callId, trunk: j.trunk.name, requestUser: j.requestUser, headers: j.headers },
-      (ev) => this.enqueue(ev),
-    );
-    this.support = this.control.startAnalysis(j.analysis);
+    const req = {
+      callId: this.opts.callId,
+      trunk: j.trunk.name,
+      requestUser: j.requestUser,
+      headers: j.headers,
+    };
+    this.call(() => this.control.originate(req, (ev) => this.enqueue(ev)));
+    this.call(() => (this.support = this.control.startAnalysis(j.analysis)));
     this.enter(0);
     return this.done;
   }
@@ -168,7 +172,7 @@ export class PlanRunner {
     if (this.state === 'waitFor') {
       this.checkWaitFor();
     } else if (this.state === 'sendDigits' && (ev.type === 'digits-done' || ev.type === 'digits-failed')) {
-      this.onDigitsResult(ev);
+      this.sender?.onResult(ev);
     } else if (this.state === 'verifyConnect' && ev.type === 'answered') {
       this.verify?.onAnswered();
     }
@@ -187,13 +191,8 @@ export class PlanRunner {
     this.log('debug', 'dial heard', { label: h.label, source: h.source, refId: h.refId });
     if (this.state === 'waitPromptEnd') return this.prompt?.onHit(h);
     if (this.attempts === 0) return;
-    if (h.label === 'busy') return this.finish('customer_busy', 'busy_phrase');
-    if (h.label === 'noAnswer' || h.label === 'unavailable')
-      return this.finish(
-        'customer_no_answer',
-        `${h.label === 'noAnswer' ? 'no_answer' : 'unavailable'}_phrase`,
-      );
-    if (h.label === 'error') return this.finish('failed', 'platform_error_phrase');
+    const decisive = phraseOutcome(h.label);
+    if (decisive) return this.finish(decisive.outcome, decisive.detail);
     if (this.state === 'onReprompt' || this.state === 'verifyConnect' || this.state === 'pause')
       this.reprompted(h);
   }
@@ -210,7 +209,7 @@ export class PlanRunner {
     this.clearStepTimers();
     this.prompt = undefined;
     this.verify = undefined;
-    this.sending = undefined;
+    this.sender = undefined;
     if (this.steps.length < (this.opts.maxStepRecords ?? 64))
       this.steps.push({ index: i, type: s.type, startMs: this.elapsed() });
     this.log('info', 'dial step', { index: i, step: s.type, attempt: this.attempts });
@@ -291,9 +290,9 @@ export class PlanRunner {
   }
 
   private learn(fromMs: number, toMs: number): void {
-    const ok =
-      this.support.learn &&
-      this.control.learnReference(`${this.opts.callId}/learned-prompt`, 'prompt', fromMs, toMs);
+    let ok = false;
+    const id = `${this.opts.callId}/learned-prompt`;
+    if (this.support.learn) this.call(() => (ok = this.control.learnReference(id, 'prompt', fromMs, toMs)));
     this.log(ok ? 'debug' : 'warn', ok ? 'dial learned the prompt' : 'dial could not learn the prompt', {
       fromMs,
       toMs,
@@ -301,7 +300,9 @@ export class PlanRunner {
   }
 
   private enterSend(s: RunStepOf<'sendDigits'>): void {
-    const caps = this.control.dtmfCapabilities();
+    let caps: DtmfCapabilities = { rfc4733: false, info: false, inband: false };
+    this.call(() => (caps = this.control.dtmfCapabilities()));
+    if (this.isDone()) return;
     const order: readonly DtmfMethod[] = s.method === 'auto' ? this.job.trunk.dtmf.methods : [s.method];
     const methods = order.filter((m) => caps[m]);
     if (methods.length === 0) return this.finish('failed', 'dtmf_unavailable');
@@ -312,61 +313,32 @@ export class PlanRunner {
       this.mem.consumeAll();
       this.mem.resetProgress();
     }
-    this.sending = { segments: segments.value, seg: -1, methods, m: 0, id: 0 };
-    this.nextSegment();
-  }
-
-  private nextSegment(): void {
-    const snd = this.sending!;
-    const seg = snd.segments[++snd.seg];
-    if (!seg) {
-      this.lastSendIndex = this.index;
-      return this.next('sent');
-    }
-    if (seg.kind === 'pause') {
-      this.timer(seg.ms, () => this.nextSegment());
-      return;
-    }
-    this.sendSegment(seg.digits);
-  }
-
-  private sendSegment(digits: string): void {
-    const s = this.step<'sendDigits'>();
-    const snd = this.sending!;
-    const method = snd.methods[snd.m]!;
-    snd.id = ++this.sendSeq;
-    const rec: DigitsRecord = {
-      digits,
-      method,
-      attempt: s.sendsExtension ? this.attempts : 0,
-      atMs: this.elapsed(),
-    };
-    snd.rec = rec;
-    this.digits.push(rec);
-    this.timings.firstDigitMs ??= rec.atMs;
-    const bound = digits.length * (s.toneMs + s.gapMs) + (this.opts.digitSlackMs ?? 5000);
-    this.timer(bound, () => this.finish('failed', 'dtmf_timeout'));
-    this.log('info', 'dial digits', { digits, method, attempt: rec.attempt });
-    this.control.sendDigits({ id: snd.id, digits, method, toneMs: s.toneMs, gapMs: s.gapMs });
-  }
-
-  private onDigitsResult(ev: Extract<DialEvent, { type: 'digits-done' | 'digits-failed' }>): void {
-    const snd = this.sending;
-    if (!snd || ev.id !== snd.id || !snd.rec) return;
-    this.clearStepTimers();
-    snd.rec.doneMs = this.elapsed();
-    snd.rec.ok = ev.type === 'digits-done';
-    if (ev.type === 'digits-done') {
-      this.timings.lastDigitMs = snd.rec.doneMs;
-      return this.nextSegment();
-    }
-    this.log('warn', 'dial digits failed', {
-      method: snd.rec.method,
-      reason: ev.reason,
-      sipCode: ev.sipCode,
-    });
-    if (++snd.m < snd.methods.length) return this.sendSegment(snd.rec.digits);
-    this.finish('failed', 'dtmf_failed', { sipCode: ev.sipCode });
+    this.sender = new DigitSender(
+      s,
+      segments.value,
+      methods,
+      s.sendsExtension ? this.attempts : 0,
+      this.opts.digitSlackMs ?? 5000,
+      {
+        setTimer: (ms, fn) => this.timer(ms, fn),
+        clearTimer: (h) => this.clearTimer(h),
+        now: () => this.elapsed(),
+        nextId: () => ++this.sendSeq,
+        send: (req) => this.call(() => this.control.sendDigits(req)),
+        sent: (rec) => {
+          this.digits.push(rec);
+          this.timings.firstDigitMs ??= rec.atMs;
+        },
+        done: () => {
+          this.timings.lastDigitMs = this.digits.at(-1)?.doneMs;
+          this.lastSendIndex = this.index;
+          this.next('sent');
+        },
+        failed: (detail, sipCode) => this.finish('failed', detail, { sipCode }),
+        log: (level, msg, meta) => this.log(level, msg, meta),
+      },
+    );
+    this.sender.start();
   }
 
   private repromptMedia(ev: MediaProgressEvent): void {
@@ -386,15 +358,7 @@ export class PlanRunner {
     h.consumed = true;
     if (!rp || this.attempts >= rp.attempts) return this.finish('invalid_extension', `reprompted_${h.label}`);
     this.closeRecord('reprompt');
-    // Go back to the prompt wait before the digits (it waits for this re-prompt to end), or
-    // straight to the digits when the plan has none.
-    let target = this.lastSendIndex;
-    for (let i = this.lastSendIndex - 1; i >= 0 && this.job.steps[i]!.type !== 'sendDigits'; i--) {
-      if (this.job.steps[i]!.type === 'waitPromptEnd') {
-        target = i;
-        break;
-      }
-    }
+    const target = repromptTarget(this.job.steps, this.lastSendIndex);
     this.log('info', 'dial re-prompt', { label: h.label, attempt: this.attempts, resumeAt: target });
     // When what came again is the prompt itself, the prompt wait uses it: it is playing now.
     const wait = this.job.steps[target];
@@ -404,20 +368,13 @@ export class PlanRunner {
   }
 
   private remoteEnded(sipCode?: number, reason?: string): void {
-    const extra = { sipCode, reason, hangup: false as const };
-    if (this.attempts === 0)
-      return this.finish(
-        'failed',
-        this.mem.heard.includes('error') ? 'platform_error_phrase' : 'platform_hangup',
-        extra,
-      );
-    if (this.mem.busyTone)
-      return this.finish('customer_busy', `${this.mem.busyTone}_tone_then_hangup`, extra);
-    if (this.mem.heard.at(-1) === 'invalid')
-      return this.finish('invalid_extension', 'invalid_then_hangup', extra);
-    if (this.mem.sawRingback || this.mem.sawMusic)
-      return this.finish('customer_no_answer', 'hangup_after_ringing', extra);
-    this.finish('failed', 'platform_hangup', extra);
+    const c = classifyRemoteEnd({
+      digitsSent: this.attempts > 0,
+      heard: this.mem.heard,
+      busyTone: this.mem.busyTone,
+      ringingHeard: this.mem.sawRingback || this.mem.sawMusic,
+    });
+    this.finish(c.outcome, c.detail, { sipCode, reason, hangup: false });
   }
 
   private planComplete(): void {
@@ -444,9 +401,18 @@ export class PlanRunner {
     this.state = transition(this.state, 'done');
     this.clearStepTimers();
     this.control.clock.clearTimeout(this.planTimer);
-    this.control.stopAnalysis();
     const success = outcome === 'reached_extension' || outcome === 'answered';
-    if (x.hangup !== false && !success) this.control.hangup(x.hangup ?? hangupCause(outcome));
+    // The call layer must not throw here; if it does, the run still ends with its result.
+    for (const fn of [
+      () => this.control.stopAnalysis(),
+      () => x.hangup !== false && !success && this.control.hangup(x.hangup ?? hangupCause(outcome)),
+    ]) {
+      try {
+        fn();
+      } catch (e) {
+        this.log('error', 'dial control threw', { error: (e as Error).message });
+      }
+    }
     const j = this.job;
     const r: DialResult = {
       callId: this.opts.callId,
@@ -463,11 +429,11 @@ export class PlanRunner {
       digits: this.digits,
       steps: this.steps,
       heard: [...this.mem.heard],
+      ...(j.number.extension !== undefined && { extension: j.number.extension }),
+      ...(x.sipCode !== undefined && { sipCode: x.sipCode }),
+      ...(x.reason !== undefined && { reason: x.reason }),
+      ...(x.cancelled && { cancelled: x.cancelled }),
     };
-    if (j.number.extension !== undefined) r.extension = j.number.extension;
-    if (x.sipCode !== undefined) r.sipCode = x.sipCode;
-    if (x.reason !== undefined) r.reason = x.reason;
-    if (x.cancelled) r.cancelled = x.cancelled;
     this.result = r;
     this.log(success ? 'info' : 'warn', 'dial outcome', {
       outcome,
@@ -516,6 +482,16 @@ export class PlanRunner {
   private clearStepTimers(): void {
     for (const h of this.stepTimers) this.control.clock.clearTimeout(h);
     this.stepTimers.clear();
+  }
+
+  /** Calls into the control; a throwing call layer ends this run, never the process. */
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.log('error', 'dial control threw', { error: (e as Error).message });
+      if (!this.isDone()) this.finish('failed', 'control_error');
+    }
   }
 
   private isDone(): boolean {
