@@ -49,6 +49,11 @@ interface Track {
   phase: ReferencePhase;
   /** Prefix sums of compared bits per reference frame, length K + 1. */
   bitPrefix: Uint32Array;
+  /**
+   * Per reference frame k, the most errors a full window ending at k may hold to match
+   * (maxBer × bits compared), or -1 where no decision is taken: one compare in the hot loop.
+   */
+  limit: Int32Array;
   /** This track's window (frames) and decision floor (bits). */
   w: number;
   minBits: number;
@@ -117,7 +122,21 @@ export class FingerprintMatcher {
       for (let i = 0; i < k; i++) bitPrefix[i + 1] = bitPrefix[i]! + bitCount(phase.mask[i]!);
       const w = Math.max(1, Math.min(this.w, Math.floor(k * 0.8)));
       const minBits = Math.min(this.minBits, Math.floor(bitPrefix[k]! * 0.6));
-      return { ref, phase, bitPrefix, w, minBits, sums: new Int32Array(k), ring: new Uint8Array(w * k) };
+      const limit = new Int32Array(k).fill(-1);
+      for (let j = w - 1; j < k; j++) {
+        const compared = bitPrefix[j + 1]! - bitPrefix[j + 1 - w]!;
+        if (compared >= minBits && compared > 0) limit[j] = Math.floor(this.maxBer * compared);
+      }
+      return {
+        ref,
+        phase,
+        bitPrefix,
+        limit,
+        w,
+        minBits,
+        sums: new Int32Array(k),
+        ring: new Uint8Array(w * k),
+      };
     });
     this.refs.set(ref.id, {
       ref,
@@ -169,22 +188,20 @@ export class FingerprintMatcher {
         const base = (t % w) * k1;
         const sums = tr.sums;
         const ring = tr.ring;
+        const limit = tr.limit;
+        // Decide on full windows only: a partial one at a reference's start could be a word that
+        // another prompt shares.
+        const deciding = t >= st.quietUntil && st.seen >= w;
         for (let k = k1 - 1; k >= 0; k--) {
           const e = bitCount((bits ^ ph.bits[k]!) & ph.mask[k]!);
           let s = (k > 0 ? sums[k - 1]! : 0) + e;
           if (k >= w) s -= ring[base + k - w]!;
           ring[base + k] = e;
           sums[k] = s;
-        }
-        if (t < st.quietUntil) continue;
-        // Decide on full windows only: a partial one at a reference's start could be a word that
-        // another prompt shares.
-        if (st.seen < w) continue;
-        for (let k = w - 1; k < k1; k++) {
-          const compared = tr.bitPrefix[k + 1]! - tr.bitPrefix[k + 1 - w]!;
-          if (compared < tr.minBits || compared === 0) continue;
-          const ber = sums[k]! / compared;
-          if (ber <= this.maxBer && (!best || ber < best.ber)) best = { track: tr, k, ber };
+          if (deciding && s <= limit[k]!) {
+            const ber = s / (tr.bitPrefix[k + 1]! - tr.bitPrefix[k + 1 - w]!);
+            if (!best || ber < best.ber) best = { track: tr, k, ber };
+          }
         }
       }
       if (best && this.explained(st.ref.id, t, best.track.w)) best = undefined;
