@@ -14,7 +14,7 @@ import {
   type FingerprintReference,
   type ReferenceError,
 } from './fingerprint.js';
-import { FingerprintMatcher, type MatcherOptions } from './fingerprint-matcher.js';
+import { FingerprintMatcher, type FingerprintHit, type MatcherOptions } from './fingerprint-matcher.js';
 import type { SignalPrimitives } from './primitives.js';
 import { BAND_COUNT, SpectrumAnalyzer, TONE_FREQS_HZ } from './spectrum.js';
 import { VoiceActivity, type VadOptions } from './voice-activity.js';
@@ -63,6 +63,11 @@ export class CallProgressAnalyzer {
   private readonly history: Int16Array | undefined;
   private readonly emitFn: (e: ProgressEvent) => void;
   private frameIndex = 0;
+  /** Bound once: the matcher's callbacks, not closures per frame. */
+  private readonly onHit = (hit: FingerprintHit): void =>
+    this.emitFn({ type: 'fingerprint', ...hit, atMs: this.mediaMs });
+  private readonly onEnd = (hit: FingerprintHit): void =>
+    this.emitFn({ type: 'fingerprint-end', refId: hit.refId, label: hit.label, atMs: this.mediaMs });
 
   constructor(
     private readonly prims: SignalPrimitives,
@@ -127,12 +132,7 @@ export class CallProgressAnalyzer {
     this.vad.push(s.frameDb, isTone, atMs, emit);
     this.classifier.push(s.frameDb, s.bandDb, s.silent, isTone, atMs, emit);
     if (this.matcher.size > 0 && t > 0) {
-      this.matcher.push(
-        t,
-        fingerprintBits(s.bandDb, this.prevBands),
-        (hit) => emit({ type: 'fingerprint', ...hit, atMs }),
-        (hit) => emit({ type: 'fingerprint-end', refId: hit.refId, label: hit.label, atMs }),
-      );
+      this.matcher.push(t, fingerprintBits(s.bandDb, this.prevBands), this.onHit, this.onEnd);
     }
     this.prevBands.set(s.bandDb);
   }

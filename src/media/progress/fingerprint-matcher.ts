@@ -99,6 +99,8 @@ export class FingerprintMatcher {
   private readonly settle: number;
   private readonly refs = new Map<string, RefState>();
   private readonly spans: Span[] = [];
+  /** Reused per frame (no allocation on the frame path). */
+  private readonly deciding: RefState[] = [];
   private t = -1;
 
   constructor(opts: MatcherOptions = {}) {
@@ -167,7 +169,8 @@ export class FingerprintMatcher {
     const gap = this.t < 0 ? 1 : t - this.t;
     this.t = t;
     const nowMs = (t + 1) * FRAME_MS;
-    const deciding: RefState[] = [];
+    const deciding = this.deciding;
+    deciding.length = 0;
     for (const st of this.refs.values()) {
       if (st.pendingEnd && nowMs >= st.pendingEnd.endMs) {
         const hit = st.pendingEnd;
@@ -191,14 +194,14 @@ export class FingerprintMatcher {
         const limit = tr.limit;
         // Decide on full windows only: a partial one at a reference's start could be a word that
         // another prompt shares.
-        const deciding = t >= st.quietUntil && st.seen >= w;
+        const decide = t >= st.quietUntil && st.seen >= w;
         for (let k = k1 - 1; k >= 0; k--) {
           const e = bitCount((bits ^ ph.bits[k]!) & ph.mask[k]!);
           let s = (k > 0 ? sums[k - 1]! : 0) + e;
           if (k >= w) s -= ring[base + k - w]!;
           ring[base + k] = e;
           sums[k] = s;
-          if (deciding && s <= limit[k]!) {
+          if (decide && s <= limit[k]!) {
             const ber = s / (tr.bitPrefix[k + 1]! - tr.bitPrefix[k + 1 - w]!);
             if (!best || ber < best.ber) best = { track: tr, k, ber };
           }
