@@ -213,3 +213,30 @@ describe('hostile cases are bounded', () => {
     assert.equal(c.r.cancelled, 'caller_gone');
   });
 });
+
+describe('a misbehaving call layer does not break the runner', () => {
+  it('sendDigits throwing ends the run as failed/control_error; a throwing stopAnalysis is logged', async () => {
+    const { FakePlatform } = await import('./fake-platform.js');
+    const { PlanRunner, resolveDial } = await import('../../src/dialing/index.js');
+    const { PROFILES } = await import('./harness.js');
+    const job = resolveDial(PROFILES, FP);
+    assert.ok(job.ok);
+    const p = new FakePlatform({ ext: '1234' });
+    p.sendDigits = () => {
+      throw new Error('socket gone');
+    };
+    p.stopAnalysis = () => {
+      throw new Error('already stopped');
+    };
+    const runner = new PlanRunner(p, job.value, { callId: 'call-1', logger: p.logger });
+    const done = runner.start();
+    p.raw.runUntil(() => runner.outcome !== undefined, 60_000);
+    const r = await done;
+    assert.deepEqual([r.outcome, r.detail], ['failed', 'control_error']);
+    assert.deepEqual(
+      p.logs.filter((l) => l.level === 'error').map((l) => l.meta.error),
+      ['socket gone', 'already stopped'],
+    );
+    assert.equal(p.clock.outstanding, 0);
+  });
+});
