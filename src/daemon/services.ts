@@ -1,11 +1,12 @@
 /**
- * Builds the layers' services from the config. Each layer's issue adds its service here:
- * the daemon is the only place that knows all of them.
+ * Builds the layers' services from the config. The daemon is the only place that knows all of
+ * them; each layer's issue adds its service here.
  */
 import type { Config } from './config/index.js';
 import type { Logger } from './logger.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { Service } from './service.js';
+import { createSipStack, registerSipMetrics, sipService } from './sip-service.js';
 
 export interface ServiceContext {
   config: Config;
@@ -13,6 +14,8 @@ export interface ServiceContext {
   metrics: DaemonMetrics;
 }
 
-export function buildServices(_ctx: ServiceContext): Service[] {
-  return [];
+export function buildServices(ctx: ServiceContext): Service[] {
+  const stack = createSipStack(ctx.config, ctx.logger);
+  registerSipMetrics(ctx.metrics.registry, stack);
+  return [sipService(stack)];
 }

@@ -7,6 +7,7 @@
  * scanners within minutes, so a deployment names its public addresses explicitly.
  */
 import { z } from 'zod';
+import { sipOptionsShape } from './sip-schema.js';
 
 const host = z
   .string()
@@ -50,8 +51,8 @@ const httpSchema = z
 const sipSchema = z
   .strictObject({
     host: host.default('127.0.0.1').describe('Address the trunk-facing SIP listeners bind to.'),
-    udpPort: port.default(5060).describe('SIP over UDP.'),
-    tcpPort: port.default(5060).describe('SIP over TCP.'),
+    udpPort: portOrAny.default(5060).describe('SIP over UDP.'),
+    tcpPort: portOrAny.default(5060).describe('SIP over TCP.'),
     tlsPort: port
       .default(5061)
       .describe('SIP over TLS (listens only when `sip.tls.cert` and `sip.tls.key` are set).'),
@@ -62,6 +63,7 @@ const sipSchema = z
       })
       .prefault({})
       .describe('TLS certificates.'),
+    ...sipOptionsShape,
   })
   .prefault({})
   .describe('Trunk-facing SIP user agent.');
