@@ -1,8 +1,19 @@
 /**
  * MRCPv2 layer (RFC 6787): message codec, NLSML, resource state machines and the engine plugin
- * interface. Pure and sans-IO so far; the networked server and client build on this face.
+ * interface (sans-IO), and on top of them the networked server (`service/`) and client
+ * (`client/`) over SIP + TCP + RTP.
  */
 export * from './codec/index.js';
 export * from './nlsml/index.js';
 export * from './engines/index.js';
 export * from './server/index.js';
+export * from './service/index.js';
+export * from './client/index.js';
+export {
+  newNetCounters,
+  newHistogram,
+  LATENCY_BOUNDS,
+  type LatencyHistogram,
+  type MrcpNetCounters,
+} from './net/metrics.js';
+export { SharedFrameTicker, type FrameTicker } from './audio/rtp-audio-adapter.js';

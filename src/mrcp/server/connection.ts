@@ -7,7 +7,7 @@
  */
 import { makeResponse } from '../codec/builders.js';
 import { getHeader } from '../codec/header-values.js';
-import type { MrcpMessage } from '../codec/message.js';
+import type { MrcpMessage, MrcpRequest } from '../codec/message.js';
 import { serializeMessage } from '../codec/serializer.js';
 import { MrcpStreamParser, type StreamParserOptions } from '../codec/stream-parser.js';
 import type { MrcpChannel } from './channel.js';
@@ -19,6 +19,10 @@ export interface ConnectionOptions extends StreamParserOptions {
   write: (bytes: Buffer) => void;
   /** The stream can no longer be framed: close the socket. */
   close: (reason: string) => void;
+  /** Input refused or dropped, by cause (parse error codes, not-a-request, no-channel-id, unknown-channel). */
+  onDrop?: (cause: string) => void;
+  /** A request about to be handed to its channel (the networked server times requests). */
+  onRequest?: (req: MrcpRequest, channel: MrcpChannel) => void;
 }
 
 export interface ConnectionStats {
@@ -53,6 +57,7 @@ export class MrcpServerConnection {
       }
       this.stats.rejected++;
       const e = item.error;
+      this.opts.onDrop?.(e.code);
       if (e.kind === 'request' && e.requestId !== undefined && !e.fatal) {
         this.send(
           makeResponse(e.requestId, e.status, 'COMPLETE', 'unknown@unknown', [
@@ -70,18 +75,24 @@ export class MrcpServerConnection {
   }
 
   private route(msg: MrcpMessage): void {
+    if (msg.kind !== 'request') {
+      this.opts.onDrop?.('not-a-request');
+      return;
+    }
     const ch = getHeader(msg.headers, 'Channel-Identifier');
-    if (msg.kind !== 'request') return;
     if (!ch.present || !ch.ok) {
+      this.opts.onDrop?.('no-channel-id');
       this.send(makeResponse(msg.requestId, 406, 'COMPLETE', 'unknown@unknown'));
       return;
     }
     const channelId = `${ch.value.sessionId}@${ch.value.resource}`;
     const channel = this.opts.lookup(channelId);
     if (!channel) {
+      this.opts.onDrop?.('unknown-channel');
       this.send(makeResponse(msg.requestId, 405, 'COMPLETE', channelId));
       return;
     }
+    this.opts.onRequest?.(msg, channel);
     channel.receive(msg);
   }
 

@@ -24,6 +24,8 @@ export interface SessionOptions {
   defaultLanguage?: string;
   limits?: Partial<ChannelLimits>;
   counters?: MrcpCounters;
+  /** Counters of one resource's channels (the networked server keeps them per resource). */
+  countersFor?: (resource: ServedResource) => MrcpCounters;
   /** Local barge-in between recognizer and synthesizer of this session (default true). */
   localBargeIn?: boolean;
 }
@@ -51,7 +53,7 @@ export class MrcpServerSession {
       engines: this.opts.engines,
       clock: this.opts.clock,
       send: this.opts.send,
-      counters: this.counters,
+      counters: this.opts.countersFor?.(resource) ?? this.counters,
       onInputStarted: () => {
         if (this.opts.localBargeIn !== false) this.channels.get('speechsynth')?.bargeIn();
       },
