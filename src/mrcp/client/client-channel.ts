@@ -157,10 +157,10 @@ export class ClientChannel implements ChannelSink {
     );
   }
 
+  /** Rejects everything on this channel with `e`, then the session tears down. */
   private fail(e: MrcpClientError): void {
-    this.deps.onFailure(this, e);
-    // The session closes us; if it did not (no owner), make sure nothing hangs.
     this.close(e);
+    this.deps.onFailure(this, e);
   }
 
   private finish(requestId: number, p: Pending, end: RequestEnd): void {

@@ -79,8 +79,13 @@ export class ClientSession {
     const existing = ep !== undefined && this.ctx.connections.has(ep.address, ep.port);
     return {
       audio,
+      // One connection per server is enough: the first line asks for a new one unless we hold one,
+      // the others share it (RFC 6787 §4.2).
       mrcp: {
-        resources: resources.map((resource) => ({ resource, connection: existing ? 'existing' : 'new' })),
+        resources: resources.map((resource, i) => ({
+          resource,
+          connection: existing || i > 0 ? 'existing' : 'new',
+        })),
       },
     };
   }
