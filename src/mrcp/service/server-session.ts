@@ -116,7 +116,7 @@ export class ServerSession {
       clock: this.ctx.clock,
       logger: this.log,
       send: (msg) => this.send(msg),
-      sampleRate: this.audio?.sampleRate ?? 8000,
+      sampleRate: r.value.media.audio ? AUDIO_CODECS[r.value.media.audio.codec.id].sampleRate : 8000,
       ...this.ctx.sessionOptions,
       countersFor: (res) => this.ctx.counters.resources[res],
     });
@@ -188,6 +188,21 @@ export class ServerSession {
   /** Applies a negotiation: channels removed, then added; audio (re)configured. */
   private apply(media: NegotiatedMedia): void {
     const core = this.core as MrcpServerSession;
+    // Audio first: the channels added below run at the negotiated codec's PCM rate.
+    if (media.audio && this.audio) {
+      this.audio.configure(media.audio);
+      // Channels run at the first codec's PCM rate: later offers keep codecs of that rate.
+      const rate = AUDIO_CODECS[media.audio.codec.id].sampleRate;
+      this.codecs = this.ctx.codecs.filter((id) => AUDIO_CODECS[id].sampleRate === rate);
+      this.audio.handlers = {
+        nextFrame: () => this.nextFrame(),
+        onFrame: (f) => {
+          core.channel('speechrecog')?.pushAudio(f);
+          core.channel('recorder')?.pushAudio(f);
+        },
+        onDigit: (d) => core.channel('speechrecog')?.pushDtmf(d),
+      };
+    }
     for (const r of media.mrcp.removed) {
       const l = this.links.get(r.resource as ServedResource);
       if (!l || l.channelId !== r.channel) continue;
@@ -210,20 +225,6 @@ export class ServerSession {
       };
       this.links.set(resource, link);
       this.ctx.counters.channelsActive++;
-    }
-    if (media.audio && this.audio) {
-      this.audio.configure(media.audio);
-      // Channels run at the first codec's PCM rate: later offers keep codecs of that rate.
-      const rate = AUDIO_CODECS[media.audio.codec.id].sampleRate;
-      this.codecs = this.ctx.codecs.filter((id) => AUDIO_CODECS[id].sampleRate === rate);
-      this.audio.handlers = {
-        nextFrame: () => this.nextFrame(),
-        onFrame: (f) => {
-          core.channel('speechrecog')?.pushAudio(f);
-          core.channel('recorder')?.pushAudio(f);
-        },
-        onDigit: (d) => core.channel('speechrecog')?.pushDtmf(d),
-      };
     }
   }
 
