@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HttpServer } from '../http-server.js';
-import { BearerAuth } from './auth.js';
+import type { BearerAuth } from './auth.js';
 import type { CallEvent, CallsPort } from './calls-port.js';
 import { eventsQuerySchema } from './schemas.js';
 
