@@ -60,12 +60,18 @@ export function compile(src: string): (ctx: Context) => boolean {
   };
   const or = (d: number): Node => {
     let l = and(d);
-    while (peek() === '||') (i++, (l = { k: 'bin', op: '||', l, r: and(d) }));
+    while (peek() === '||') {
+      i++;
+      l = { k: 'bin', op: '||', l, r: and(d) };
+    }
     return l;
   };
   const and = (d: number): Node => {
     let l = unary(d);
-    while (peek() === '&&') (i++, (l = { k: 'bin', op: '&&', l, r: unary(d) }));
+    while (peek() === '&&') {
+      i++;
+      l = { k: 'bin', op: '&&', l, r: unary(d) };
+    }
     return l;
   };
   const unary = (d: number): Node => {
