@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface HttpLogger {
   info(msg: string, meta?: Record<string, unknown>): unknown;
@@ -17,6 +18,9 @@ export interface HttpReply {
   headers?: Record<string, string>;
   body?: string | Buffer;
 }
+
+/** Handles a WebSocket (or other) upgrade for an exact path; it owns the socket from then on. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export type RouteHandler = (
   req: IncomingMessage,
@@ -40,6 +44,7 @@ interface Route {
 export class HttpServer {
   private readonly server: Server;
   private readonly routes: Route[] = [];
+  private readonly upgrades = new Map<string, UpgradeHandler>();
   private readonly sockets = new Set<Socket>();
   private listening = false;
 
@@ -54,6 +59,15 @@ export class HttpServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const handler = this.upgrades.get(path);
+      if (!handler) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      handler(req, socket, head);
+    });
     this.server.on('clientError', (_err, socket: Socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -67,6 +81,16 @@ export class HttpServer {
       `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`,
     );
     this.routes.push({ method, pattern, names, handler });
+  }
+
+  /** Registers the handler of upgrade requests (WebSocket) on `path`. */
+  upgrade(path: string, handler: UpgradeHandler): void {
+    this.upgrades.set(path, handler);
+  }
+
+  /** Method and path of every registered route, in registration order (for the OpenAPI check). */
+  routeList(): { method: string; pattern: RegExp }[] {
+    return this.routes.map((r) => ({ method: r.method, pattern: r.pattern }));
   }
 
   get isListening(): boolean {
@@ -117,9 +141,8 @@ export class HttpServer {
           reply.headers = { ...reply.headers, allow: matching.map((r) => r.method).join(', ') };
       } else {
         const m = route.pattern.exec(url.pathname)!;
-        const params: Record<string, string> = {};
-        route.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] ?? '')));
-        reply = await route.handler(req, params);
+        const params = decodeParams(route.names, m);
+        reply = params ? await route.handler(req, params) : jsonReply(400, { error: 'bad_path_escape' });
       }
     } catch (err) {
       this.opts.logger.error('http handler failed', { path: url.pathname, err: (err as Error).message });
@@ -129,6 +152,16 @@ export class HttpServer {
     res.writeHead(reply.status, reply.headers ?? {});
     res.end(reply.body);
   }
+}
+
+function decodeParams(names: string[], m: RegExpExecArray): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  try {
+    names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] ?? '')));
+  } catch {
+    return undefined;
+  }
+  return params;
 }
 
 export function jsonReply(status: number, body: unknown): HttpReply {

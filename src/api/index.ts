@@ -5,5 +5,8 @@ export {
   type HttpReply,
   type HttpServerOptions,
   type RouteHandler,
+  type UpgradeHandler,
 } from './http-server.js';
 export { registerOpsRoutes, type OpsProviders, type Readiness } from './ops-routes.js';
+export * from './rest/index.js';
+export { mountCallApi, type CallApiOptions, type CallApi } from './call-api.js';

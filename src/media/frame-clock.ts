@@ -6,17 +6,18 @@
  * (subscribers see the tick number jump and advance their RTP timestamps by the gap).
  */
 
-export interface TimerClock {
-  /** Monotonic milliseconds. */
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock, TimerHandle } from '../rtp/index.js';
 
-export const systemClock: TimerClock = {
+/**
+ * The frame clock's time source: the RTP layer's injected Clock (one Clock type across media and
+ * rtp). `monotonicClock` is the default: performance.now() cannot jump with NTP adjustments.
+ */
+export type TimerClock = Clock;
+
+export const monotonicClock: Clock = {
   now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as TimerHandle,
+  clearTimeout: (h) => clearTimeout(h as unknown as NodeJS.Timeout),
 };
 
 export type TickHandler = (tick: number) => void;
@@ -31,13 +32,13 @@ export interface FrameClockStats {
 
 export class FrameClock {
   private readonly subscribers = new Set<TickHandler>();
-  private handle: unknown;
+  private handle: TimerHandle | undefined;
   private t0 = 0;
   private tick = 0;
   readonly stats: FrameClockStats = { ticks: 0, skippedTicks: 0, maxLateMs: 0, subscriberErrors: 0 };
 
   constructor(
-    private readonly clock: TimerClock = systemClock,
+    private readonly clock: Clock = monotonicClock,
     readonly periodMs = 20,
     private readonly maxCatchUp = 3,
     private readonly onError: (err: unknown) => void = () => undefined,

@@ -1,5 +1,7 @@
 /** A manual clock for timer tests: time moves only when the test calls advance(). */
-export class FakeClock {
+import type { Clock, TimerHandle } from '../../src/rtp/index.js';
+
+export class FakeClock implements Clock {
   private t = 0;
   private seq = 0;
   private timers = new Map<number, { at: number; fn: () => void }>();
@@ -8,14 +10,14 @@ export class FakeClock {
     return this.t;
   }
 
-  setTimeout(fn: () => void, ms: number): number {
+  setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = ++this.seq;
     this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
+    return id as unknown as TimerHandle;
   }
 
-  clearTimeout(id: unknown): void {
-    this.timers.delete(id as number);
+  clearTimeout(id: TimerHandle): void {
+    this.timers.delete(id as unknown as number);
   }
 
   get pending(): number {
