@@ -16,4 +16,4 @@ export {
   type LatencyHistogram,
   type MrcpNetCounters,
 } from './net/metrics.js';
-export { SharedFrameTicker, type FrameTicker } from './audio/rtp-audio-adapter.js';
+export { MrcpAudio, openMrcpAudio, type MrcpAudioOptions } from './audio/media-audio.js';

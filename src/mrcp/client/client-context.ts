@@ -1,7 +1,7 @@
 /** What a client session sees of the MRCP client that owns it. */
 import type { SipStack } from '../../sip/index.js';
 import type { CodecId } from '../../sdp/index.js';
-import type { MrcpAudioOptions } from '../audio/rtp-audio-adapter.js';
+import type { MrcpAudioOptions } from '../audio/media-audio.js';
 import type { MrcpNetCounters } from '../net/metrics.js';
 import type { Clock, MrcpLogger } from '../server/clock.js';
 import type { ConnectionPool } from './client-connection.js';

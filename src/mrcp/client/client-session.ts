@@ -17,7 +17,7 @@ import {
 } from '../../sdp/index.js';
 import type { MrcpEvent } from '../codec/message.js';
 import type { ServedResource } from '../codec/tables.js';
-import { openMrcpAudio, type MrcpAudio } from '../audio/rtp-audio-adapter.js';
+import { openMrcpAudio, type MrcpAudio } from '../audio/media-audio.js';
 import { count } from '../net/metrics.js';
 import type { MrcpLogger, TimerHandle } from '../server/clock.js';
 import { ClientChannel } from './client-channel.js';

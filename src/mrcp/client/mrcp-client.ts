@@ -7,7 +7,7 @@
  * is tried last for `retryAfterMs`. Service-shaped: start, drain, stop, listeners, summary.
  */
 import { SipStack, type SipStackOptions, type TrunkConfig } from '../../sip/index.js';
-import { SharedFrameTicker, type FrameTicker } from '../audio/rtp-audio-adapter.js';
+import { FrameClock } from '../audio/media-audio.js';
 import type { ServedResource } from '../codec/tables.js';
 import { count, newNetCounters, type MrcpNetCounters } from '../net/metrics.js';
 import { taggedLogger } from '../net/tagged-logger.js';
@@ -52,7 +52,7 @@ export class MrcpClient {
   readonly counters: MrcpNetCounters;
   private readonly clock: Clock;
   private readonly logger: MrcpLogger;
-  private readonly ticker: FrameTicker;
+  private readonly frameClock: FrameClock;
   private readonly pools = new Map<string, { entry: MrcpPoolEntry; targets: ServerTarget[]; next: number }>();
   private readonly failedAt = new Map<string, number>();
   private readonly sessions = new Set<MrcpSpeechSession>();
@@ -65,7 +65,7 @@ export class MrcpClient {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
     this.counters = opts.counters ?? newNetCounters();
-    this.ticker = opts.ticker ?? new SharedFrameTicker(this.clock);
+    this.frameClock = opts.frameClock ?? new FrameClock();
     const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     const limits = { ...DEFAULT_CLIENT_LIMITS, ...opts.limits };
     const trunks: TrunkConfig[] = [];
@@ -123,7 +123,7 @@ export class MrcpClient {
       audioOptions: (logger) => ({
         pool: opts.rtp.pool,
         host: opts.rtp.host,
-        ticker: this.ticker,
+        frameClock: this.frameClock,
         logger,
         ...(opts.rtp.clock ? { clock: opts.rtp.clock } : {}),
         ...(opts.rtp.counters ? { counters: opts.rtp.counters } : {}),
@@ -226,10 +226,10 @@ export class MrcpClient {
     log: MrcpLogger,
     o: OpenSessionOptions,
   ): Promise<MrcpSpeechSession> {
-    let speech: MrcpSpeechSession | undefined;
+    const ref: { speech?: MrcpSpeechSession } = {};
     const events = {
-      onEvent: (...a: Parameters<MrcpSpeechSession['event']>) => speech?.event(...a),
-      onClosed: (part: ClientSession, reason: string) => speech?.partClosed(part, reason),
+      onEvent: (...a: Parameters<MrcpSpeechSession['event']>) => ref.speech?.event(...a),
+      onClosed: (part: ClientSession, reason: string) => ref.speech?.partClosed(part, reason),
     };
     const groups = target.entry.sessionPerResource ? resources.map((r) => [r]) : [resources];
     const parts = groups.map(() => new ClientSession(this.ctx, target, log, events));
@@ -239,7 +239,7 @@ export class MrcpClient {
       for (const p of parts) p.close('setup failed');
       throw err;
     }
-    speech = new MrcpSpeechSession(parts, {
+    const speech = new MrcpSpeechSession(parts, {
       clock: this.clock,
       logger: log,
       counters: this.counters,
@@ -252,9 +252,15 @@ export class MrcpClient {
       },
       ...(o.callId ? { callId: o.callId } : {}),
     });
+    ref.speech = speech;
     if (o.events) speech.events = o.events;
-    const s = speech;
-    this.sessions.add(s);
-    return s;
+    this.sessions.add(speech);
+    // A part that ended between its setup and now (a BYE already): the whole session ends.
+    const gone = parts.find((p) => p.state === 'closed');
+    if (gone) {
+      speech.close(gone.closeReason ?? 'closed during setup', gone);
+      throw new MrcpClientError('closed', `session ended during setup: ${gone.closeReason ?? ''}`);
+    }
+    return speech;
   }
 }

@@ -2,7 +2,7 @@
 import type { Clock as RtpClock, PortPool, RtpDropCounters } from '../../rtp/index.js';
 import type { CodecId } from '../../sdp/index.js';
 import type { SipStackOptions } from '../../sip/index.js';
-import type { FrameTicker } from '../audio/rtp-audio-adapter.js';
+import type { FrameClock } from '../audio/media-audio.js';
 import type { MrcpNetCounters } from '../net/metrics.js';
 import type { Clock, MrcpLogger } from '../server/clock.js';
 
@@ -98,6 +98,7 @@ export interface MrcpClientOptions {
   autoBargeIn?: boolean;
   clock?: Clock;
   logger?: MrcpLogger;
-  ticker?: FrameTicker;
+  /** The process-wide 20 ms frame clock (default: one of its own). */
+  frameClock?: FrameClock;
   counters?: MrcpNetCounters;
 }

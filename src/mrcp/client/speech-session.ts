@@ -100,6 +100,15 @@ function toHeaders(h: Headers | undefined): HeaderField[] {
   return Object.entries(h as Record<string, string>).map(([name, value]) => ({ name, value }));
 }
 
+/** Whether a frame carries more than codec noise (G.711 silence decodes to ±8). */
+function audible(f: Int16Array): boolean {
+  for (let i = 0; i < f.length; i++) {
+    const v = f[i] as number;
+    if (v > 64 || v < -64) return true;
+  }
+  return false;
+}
+
 /** A bounded queue of caller frames towards one MRCP session's RTP stream (buffers reused). */
 class FrameQueue {
   private readonly ring: Int16Array[] = [];
@@ -170,7 +179,8 @@ export class MrcpSpeechSession {
   }
 
   private audioIn(f: Int16Array): void {
-    if (this.speakAt !== undefined) {
+    // Frames arrive every tick (silence between prompts): first audio is the first non-silent one.
+    if (this.speakAt !== undefined && audible(f)) {
       observe(this.opts.counters.firstAudio, (this.opts.clock.now() - this.speakAt) / 1000);
       this.speakAt = undefined;
     }

@@ -13,7 +13,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { SipStack, type IncomingCall, type SipStackOptions } from '../../sip/index.js';
 import type { Clock as RtpClock, PortPool, RtpDropCounters } from '../../rtp/index.js';
 import type { CodecId } from '../../sdp/index.js';
-import { SharedFrameTicker, type FrameTicker } from '../audio/rtp-audio-adapter.js';
+import { FrameClock } from '../audio/media-audio.js';
 import type { ServedResource } from '../codec/tables.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import { count, newNetCounters, type MrcpNetCounters } from '../net/metrics.js';
@@ -52,7 +52,8 @@ export interface MrcpServerOptions {
   channel?: { limits?: Partial<ChannelLimits>; defaultLanguage?: string; localBargeIn?: boolean };
   clock?: Clock;
   logger?: MrcpLogger;
-  ticker?: FrameTicker;
+  /** The process-wide 20 ms frame clock (default: one of its own). */
+  frameClock?: FrameClock;
   counters?: MrcpNetCounters;
 }
 
@@ -85,7 +86,7 @@ export class MrcpServer {
   readonly counters: MrcpNetCounters;
   private readonly clock: Clock;
   private readonly logger: MrcpLogger;
-  private readonly ticker: FrameTicker;
+  private readonly frameClock: FrameClock;
   private readonly sessions = new Map<string, ServerSession>();
   private readonly connections = new Set<ServerTcpConnection>();
   private readonly limits: ServerConnectionLimits;
@@ -100,7 +101,7 @@ export class MrcpServer {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
     this.counters = opts.counters ?? newNetCounters();
-    this.ticker = opts.ticker ?? new SharedFrameTicker(this.clock);
+    this.frameClock = opts.frameClock ?? new FrameClock();
     this.limits = {
       idleTimeoutMs: opts.mrcp.idleTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.idleTimeoutMs,
       maxChannels: opts.mrcp.maxChannels ?? DEFAULT_CONNECTION_LIMITS.maxChannels,
@@ -114,7 +115,6 @@ export class MrcpServer {
 
   private makeContext(): ServerContext {
     const o = this.opts;
-    const server = this;
     return {
       clock: this.clock,
       logger: this.logger,
@@ -125,9 +125,7 @@ export class MrcpServer {
       hostName: o.mrcp.advertise ?? o.mrcp.host,
       rtpAddress: o.rtp.advertise ?? o.rtp.host,
       mrcpAddress: o.mrcp.advertise ?? o.mrcp.host,
-      get mrcpPort() {
-        return server.port;
-      },
+      mrcpPort: () => this.port,
       connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
       sessionOptions: {
         ...(o.channel?.defaultLanguage ? { defaultLanguage: o.channel.defaultLanguage } : {}),
@@ -137,7 +135,7 @@ export class MrcpServer {
       audioOptions: (logger) => ({
         pool: o.rtp.pool,
         host: o.rtp.host,
-        ticker: this.ticker,
+        frameClock: this.frameClock,
         logger,
         ...(o.rtp.clock ? { clock: o.rtp.clock } : {}),
         ...(o.rtp.counters ? { counters: o.rtp.counters } : {}),

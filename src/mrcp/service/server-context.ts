@@ -1,6 +1,6 @@
 /** What a server session sees of the MRCP server that owns it. */
 import type { CodecId } from '../../sdp/index.js';
-import type { MrcpAudioOptions } from '../audio/rtp-audio-adapter.js';
+import type { MrcpAudioOptions } from '../audio/media-audio.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { MrcpNetCounters } from '../net/metrics.js';
 import type { Clock, MrcpLogger } from '../server/clock.js';
@@ -20,7 +20,8 @@ export interface ServerContext {
   /** Addresses written in SDP: RTP (c= of the audio line) and the MRCP TCP listener. */
   readonly rtpAddress: string;
   readonly mrcpAddress: string;
-  readonly mrcpPort: number;
+  /** The MRCP TCP port (known once the listener is bound). */
+  mrcpPort(): number;
   /** After the 2xx, how long the client has to bring a channel up over TCP. */
   readonly connectTimeoutMs: number;
   readonly sessionOptions: Pick<SessionOptions, 'defaultLanguage' | 'limits' | 'localBargeIn'>;

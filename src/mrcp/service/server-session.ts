@@ -25,7 +25,7 @@ import {
 } from '../../sdp/index.js';
 import type { MrcpMessage, MrcpRequest } from '../codec/message.js';
 import type { ServedResource } from '../codec/tables.js';
-import { openMrcpAudio, type MrcpAudio } from '../audio/rtp-audio-adapter.js';
+import { openMrcpAudio, type MrcpAudio } from '../audio/media-audio.js';
 import type { MrcpChannel } from '../server/channel.js';
 import type { TimerHandle } from '../server/clock.js';
 import { MrcpServerSession } from '../server/session.js';
@@ -165,7 +165,7 @@ export class ServerSession {
         : {}),
       mrcp: {
         address: this.ctx.mrcpAddress,
-        port: this.ctx.mrcpPort,
+        port: this.ctx.mrcpPort(),
         transports: ['TCP'],
         resources: this.ctx.resources,
         allocateChannel: (req) => {
@@ -190,10 +190,8 @@ export class ServerSession {
     const core = this.core as MrcpServerSession;
     // Audio first: the channels added below run at the negotiated codec's PCM rate.
     if (media.audio && this.audio) {
+      // Channels run at the first codec's PCM rate; the stream resamples if a re-INVITE changes it.
       this.audio.configure(media.audio);
-      // Channels run at the first codec's PCM rate: later offers keep codecs of that rate.
-      const rate = AUDIO_CODECS[media.audio.codec.id].sampleRate;
-      this.codecs = this.ctx.codecs.filter((id) => AUDIO_CODECS[id].sampleRate === rate);
       this.audio.handlers = {
         nextFrame: () => this.nextFrame(),
         onFrame: (f) => {

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { feed, sleep, startPair, toneFrame, until } from './net-helpers.js';
+import { audible, feed, sleep, startPair, toneFrame, until } from './net-helpers.js';
 
 const silence = new Int16Array(160);
 const PROMPT = 'p'.repeat(150); // 3 s of tone
@@ -20,7 +20,7 @@ describe('barge-in', () => {
       const order: string[] = [];
       let frames = 0;
       s.events = {
-        onAudio: () => frames++,
+        onAudio: (f) => void (audible(f) && frames++),
         onEvent: (_r, e) => order.push(e.event),
       };
       const speak = s.speak(PROMPT);

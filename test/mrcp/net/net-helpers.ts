@@ -127,6 +127,12 @@ export async function until(cond: () => boolean, ms = 3000, what = 'condition'):
   }
 }
 
+/** Whether a received frame carries audio (frames arrive every 20 ms, silence included). */
+export function audible(f: Int16Array): boolean {
+  for (const v of f) if (v > 64 || v < -64) return true;
+  return false;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A 20 ms frame of a 300 Hz tone (speech for the energy VAD). */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { getHeader, headerValue, type MrcpSpeechSession } from '../../../src/mrcp/index.js';
-import { sleep, startPair, until, type Pair } from './net-helpers.js';
+import { audible, sleep, startPair, until, type Pair } from './net-helpers.js';
 
 describe('speechsynth over the network', () => {
   let p: Pair;
@@ -13,7 +13,7 @@ describe('speechsynth over the network', () => {
     p = await startPair({ rtpBase: 41000 });
     s = await p.client.openSession({ resources: ['speechsynth'], callId: 'synth-call' });
     s.events = {
-      onAudio: () => frames++,
+      onAudio: (f) => void (audible(f) && frames++),
       onEvent: (_r, e) => events.push(`${e.event} ${e.requestId} ${e.requestState}`),
     };
   });
