@@ -56,6 +56,8 @@ export interface PairOptions {
     sip?: Partial<MrcpClientOptions['sip']>;
   };
   entry?: Partial<MrcpServerEntry>;
+  /** Entry fields known only once the server runs (its TCP SIP port). */
+  lateEntry?: (server: MrcpServer) => Partial<MrcpServerEntry>;
   /** Extra servers put before ours in the pool (failover tests). */
   before?: MrcpServerEntry[];
   clock?: CountingClock;
@@ -96,7 +98,12 @@ export async function startPair(o: PairOptions): Promise<Pair> {
     clock,
   });
   await server.start();
-  const ours: MrcpServerEntry = { name: 'ours', sip: `127.0.0.1:${server.sipPort('UDP')}`, ...o.entry };
+  const ours: MrcpServerEntry = {
+    name: 'ours',
+    sip: `127.0.0.1:${server.sipPort('UDP')}`,
+    ...o.entry,
+    ...o.lateEntry?.(server),
+  };
   const client = new MrcpClient({
     ...o.client,
     pools: [{ name: 'default', servers: [...(o.before ?? []), ours] }],

@@ -4,6 +4,7 @@
  * the INVITE or a request, and failover to the next server of the pool.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { MrcpClient, MrcpClientError, type MrcpSpeechSession } from '../../../src/mrcp/index.js';
 import { PortPool } from '../../../src/rtp/index.js';
@@ -258,5 +259,37 @@ describe('sessions, connections and re-INVITEs', () => {
     } finally {
       await fake.close();
     }
+  });
+
+  test('SIP over TCP towards a server, per the server entry', async () => {
+    const p = await startPair({
+      rtpBase: 60000,
+      server: { sip: { listen: [{ protocol: 'tcp', host: '127.0.0.1', port: 0 }] } },
+      client: { sip: { protocols: ['tcp'] } },
+      entry: { transport: 'tcp' },
+      lateEntry: (server) => ({ sip: `127.0.0.1:${server.sipPort('TCP')}` }),
+    });
+    pairs.push(p);
+    const s = await p.client.openSession({ resources: ['speechrecog'] });
+    assert.equal((await s.setParams('speechrecog', { 'No-Input-Timeout': '1000' })).statusCode, 200);
+    s.close();
+    await until(() => p.server.sessionCount === 0);
+  });
+
+  test('bounded connections: an idle one is closed; channels per connection are capped (405, counted)', async () => {
+    const p = await startPair({ rtpBase: 60800, server: { mrcp: { idleTimeoutMs: 200, maxChannels: 1 } } });
+    pairs.push(p);
+    const raw = connect({ host: '127.0.0.1', port: p.server.mrcpPort });
+    let closedAt = 0;
+    const t0 = Date.now();
+    raw.on('close', () => (closedAt = Date.now()));
+    raw.on('error', () => undefined);
+    await until(() => closedAt > 0, 2000, 'idle connection closed');
+    assert.ok(closedAt - t0 >= 150, `closed after ${closedAt - t0} ms`);
+    const s = await p.client.openSession({ resources: ['speechsynth', 'speechrecog'] });
+    assert.equal((await s.setParams('speechsynth', { 'Voice-Gender': 'male' })).statusCode, 200);
+    assert.equal((await s.setParams('speechrecog', { 'No-Input-Timeout': '1000' })).statusCode, 405);
+    assert.equal(p.server.counters.dropped['channel-limit'], 1);
+    s.close();
   });
 });
