@@ -36,12 +36,14 @@ describe('barge-in', () => {
       const sr = await speak.done;
       assert.equal(sr.cause, 'barge-in');
       assert.ok(order.indexOf('START-OF-INPUT') < order.indexOf('SPEAK-COMPLETE'));
-      const heard = frames;
       const feeding = feed((f) => s.sendAudio(f), silence, 20);
       const rr = await rec.done;
       await feeding;
       assert.equal(rr.cause, 'success');
-      assert.ok(frames - heard <= 2, 'no prompt audio after barge-in');
+      // What the client's jitter buffer held has played out by now; no prompt audio follows.
+      const heard = frames;
+      await sleep(300);
+      assert.equal(frames, heard, 'no prompt audio after barge-in');
       // The client's own BARGE-IN-OCCURRED came after the server had stopped the prompt: a no-op.
       assert.equal(p.server.counters.resources.speechsynth.responses['BARGE-IN-OCCURRED 200'], 1);
       s.close();

@@ -40,7 +40,7 @@ describe('recorder over the network', () => {
     assert.ok(events.includes(`START-OF-INPUT ${h.requestId}`));
     const path = fileURLToPath(/<([^>]+)>/.exec(r.recordUri ?? '')?.[1] ?? '');
     const seconds = Number(execFileSync('soxi', ['-D', path], { encoding: 'utf8' }).trim());
-    assert.ok(seconds > 0.3 && seconds <= 0.7, `recording of ${seconds} s`);
+    assert.ok(seconds > 0.3 && seconds <= 1, `recording of ${seconds} s`);
   });
 
   test('Final-Silence ends a recording with success-silence', async () => {

@@ -87,9 +87,9 @@ describe('speechsynth over the network', () => {
     const pause = await s.pause();
     assert.equal(pause.statusCode, 200);
     assert.equal(headerValue(pause.headers, 'Active-Request-Id-List'), String(h.requestId));
-    await sleep(60);
+    await sleep(250); // what the client's jitter buffer still holds plays out
     const paused = frames;
-    await sleep(200);
+    await sleep(300);
     assert.ok(frames - paused <= 1, `no audio while paused (${frames - paused} frames)`);
     assert.equal((await s.pause()).statusCode, 402, 'PAUSE while paused is not valid in state');
     const resume = await s.resume();
