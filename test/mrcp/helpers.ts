@@ -6,7 +6,6 @@ import {
   headerValue,
   makeRequest,
   MrcpServerSession,
-  type Clock,
   type HeaderField,
   type MrcpEngine,
   type MrcpLogger,
