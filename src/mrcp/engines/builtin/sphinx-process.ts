@@ -1,7 +1,9 @@
 /**
  * One PocketSphinx decode as a child process: `pocketsphinx_batch` reading raw 16 kHz 16-bit
  * audio from its stdin (the control file names a symlink to /dev/stdin; on a pipe PocketSphinx
- * decodes incrementally as samples arrive), with the request's JSGF grammar and a small
+ * decodes incrementally as samples arrive; Node's stdio is a socket pair, which /dev/stdin cannot
+ * reopen, so `sh -c 'cat | exec pocketsphinx_batch ...'` puts a real pipe in between, and the
+ * three run as one process group that a kill ends together), with the request's JSGF grammar and a small
  * dictionary, writing the N-best list (`-nbest`, `-nbestdir`) when stdin closes. A process per
  * recognition keeps a decoder crash to its own request; the model files are memory-mapped, so a
  * start costs about 0.1 s and happens while the caller is still listening. Bounded: stderr keeps
@@ -75,21 +77,23 @@ export async function startSphinx(o: SphinxProcessOptions): Promise<SphinxProces
       symlink('/dev/stdin', join(dir, 'utt.raw')),
     ]);
     child = spawn(
-      o.path,
+      '/bin/sh',
       [
+        '-c',
+        'cat | exec "$0" "$@"',
+        o.path,
         ...['-hmm', o.modelDir, '-dict', join(dir, 'g.dict'), '-jsgf', join(dir, 'g.gram')],
         ...['-adcin', 'yes', '-cepdir', dir, '-cepext', '.raw', '-ctl', join(dir, 'ctl')],
-        ...['-nbest', String(o.nbest), '-nbestdir', dir, '-hyp', '/dev/stdout', '-samprate', '16000'],
+        ...['-nbest', String(o.nbest), '-nbestdir', dir, '-hyp', join(dir, 'hyp'), '-samprate', '16000'],
         ...(o.extraArgs ?? []),
       ],
-      { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] },
+      { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
     );
   } catch (err) {
     cleanup();
     throw err;
   }
   const maxPending = o.maxPendingBytes ?? 16000 * 2 * 10;
-  let stdout = '';
   let stderr = '';
   let spawnError: string | undefined;
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -99,9 +103,7 @@ export async function startSphinx(o: SphinxProcessOptions): Promise<SphinxProces
     spawnError = e.code === 'ENOENT' ? `${o.path}: not found` : `${o.path}: ${e.message}`;
   });
   child.stdin?.on('error', () => undefined);
-  child.stdout?.on('data', (b: Buffer) => {
-    stdout = (stdout + b.toString('utf8')).slice(-4096);
-  });
+  child.stdout?.resume();
   child.stderr?.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString('utf8')).slice(-2048);
   });
@@ -109,6 +111,13 @@ export async function startSphinx(o: SphinxProcessOptions): Promise<SphinxProces
     exited = { code, signal };
     for (const w of exitWaiters.splice(0)) w();
   });
+  const killGroup = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
   const why = (): string => {
     const fatal = /(?:FATAL|ERROR):[^\n]*/g.exec(stderr)?.[0];
     return spawnError ?? `${o.path} exited with ${exited?.signal ?? `code ${String(exited?.code)}`}${fatal ? `: ${fatal.slice(0, 200)}` : ''}`;
@@ -130,7 +139,7 @@ export async function startSphinx(o: SphinxProcessOptions): Promise<SphinxProces
         await new Promise<void>((resolve) => {
           exitWaiters.push(resolve);
           timer = setTimeout(() => {
-            child.kill('SIGKILL');
+            killGroup();
             spawnError ??= `${o.path} gave no result within ${timeoutMs} ms`;
             resolve();
           }, timeoutMs);
@@ -139,10 +148,12 @@ export async function startSphinx(o: SphinxProcessOptions): Promise<SphinxProces
       }
       try {
         if (killed) throw new Error('cancelled');
+        if (exited?.code === 127) throw new Error(`${o.path}: not found`);
         if (spawnError || exited?.code !== 0) throw new Error(why());
         const nbest = parseNbest(await readFile(join(dir, 'utt.hyp'), 'utf8').catch(() => ''));
         if (nbest.length > 0) return nbest;
-        const hyp = parseHypLine(stdout.split('\n').find((l) => l.includes('(utt ')) ?? '');
+        const hypText = await readFile(join(dir, 'hyp'), 'utf8').catch(() => '');
+        const hyp = parseHypLine(hypText.split('\n').find((l) => l.includes('(utt ')) ?? '');
         return hyp ? [hyp] : [];
       } finally {
         cleanup();
@@ -151,7 +162,7 @@ export async function startSphinx(o: SphinxProcessOptions): Promise<SphinxProces
     kill() {
       if (killed) return;
       killed = true;
-      if (!exited) child.kill('SIGKILL');
+      if (!exited) killGroup();
       cleanup();
     },
   };

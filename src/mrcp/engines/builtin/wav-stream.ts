@@ -32,9 +32,11 @@ export class WavStreamReader {
 
   private parseHeader(): { ok: true; dataStart: number } | { ok: false; error: string } {
     const b = this.header;
-    if (b.length > this.maxHeaderBytes && !this.inData)
-      return { ok: false, error: `WAV header longer than ${this.maxHeaderBytes} bytes` };
-    if (b.length < 12) return { ok: true, dataStart: 0 };
+    const more = (): { ok: true; dataStart: number } | { ok: false; error: string } =>
+      b.length > this.maxHeaderBytes
+        ? { ok: false, error: `WAV header longer than ${this.maxHeaderBytes} bytes` }
+        : { ok: true, dataStart: 0 };
+    if (b.length < 12) return more();
     if (b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WAVE')
       return { ok: false, error: 'not a RIFF/WAVE stream' };
     let p = 12;
@@ -47,7 +49,7 @@ export class WavStreamReader {
         return { ok: true, dataStart: p + 8 };
       }
       if (size > this.maxHeaderBytes) return { ok: false, error: `WAV chunk ${id} too large` };
-      if (p + 8 + size > b.length) return { ok: true, dataStart: 0 };
+      if (p + 8 + size > b.length) return more();
       if (id === 'fmt ') {
         if (size < 16) return { ok: false, error: 'short fmt chunk' };
         const format = b.readUInt16LE(p + 8);
@@ -60,7 +62,7 @@ export class WavStreamReader {
       }
       p += 8 + size + (size & 1);
     }
-    return { ok: true, dataStart: 0 };
+    return more();
   }
 
   private pcm(bytes: Buffer): Int16Array {
