@@ -248,6 +248,7 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
       }
       counts.processes++;
       let failed = false;
+      const tag = `synthesizer ${engine.name}: ${job.channelId} SPEAK ${job.requestId}`;
       run = runEspeak({
         path,
         args: p.ssml ? [...args, '-b', '1', '-m'] : [...args, '-b', '1'],
@@ -266,14 +267,17 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
           pump.push(c);
         },
         onEnd: (error) => {
+          logger.debug(`${tag}: espeak-ng ended${error ? ` (${error})` : ''}`);
           if (cancelled || failed) return;
           if (error) finish(error);
           else next(i + 1);
         },
       });
+      logger.debug(`${tag}: espeak-ng started, pid ${String(run.pid)}`);
     };
     wait.ready.then(
       (r) => {
+        logger.debug(`synthesizer ${engine.name}: ${job.channelId} SPEAK ${job.requestId}: espeak-ng slot acquired`);
         if (cancelled) return r();
         release = r;
         next(0);
