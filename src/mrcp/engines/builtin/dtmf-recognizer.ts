@@ -50,7 +50,9 @@ export function compileDtmfGrammars(grammars: readonly GrammarSource[]): DtmfMat
       else if (g.contentType === SRGS_ABNF) m = compileAbnfDtmf(g.ref, g.text ?? '');
       else throw new EngineError('grammar-compilation-failure', `unsupported grammar type ${g.contentType}`);
     } catch (err) {
-      if (err instanceof GrammarCompileError)
+      // RangeError: the merged ABNF parser recurses per nesting level, so a hostile depth ends in
+      // a stack overflow; it is a compilation failure like any other bound.
+      if (err instanceof GrammarCompileError || err instanceof RangeError)
         throw new EngineError('grammar-compilation-failure', `${g.ref}: ${err.message}`);
       throw err;
     }

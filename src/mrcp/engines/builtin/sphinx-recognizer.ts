@@ -112,6 +112,7 @@ export function createSphinxRecognizer(opts: SphinxRecognizerOptions = {}): Sphi
       return await compiler.request(job.grammars);
     } catch (err) {
       if (err instanceof GrammarError) throw new EngineError(err.completionCause, err.message);
+      if (err instanceof RangeError) throw new EngineError('grammar-compilation-failure', err.message);
       if (err instanceof Error && 'code' in err)
         throw new EngineError('recognizer-error', `pronunciation dictionary: ${err.message}`);
       throw err;

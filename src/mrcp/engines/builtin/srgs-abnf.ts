@@ -67,8 +67,12 @@ function lex(text: string, b: NodeBudget): Tok[] {
   return out;
 }
 
+/** Deepest nesting of ( ) and [ ] (the XML form is bounded by the XML reader's depth). */
+const MAX_DEPTH = 64;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly t: Tok[],
     private readonly l: GrammarLimits,
@@ -91,6 +95,7 @@ class Parser {
   }
 
   alternatives(): SNode {
+    if (++this.depth > MAX_DEPTH) fail(`expansion nested deeper than ${MAX_DEPTH}`);
     const items: SNode[] = [];
     const weights: number[] = [];
     for (;;) {
@@ -104,6 +109,7 @@ class Parser {
       if (!this.isPunct('|')) break;
       this.next();
     }
+    this.depth--;
     return items.length === 1 ? (items[0] as SNode) : { t: 'alt', items, weights };
   }
 
