@@ -42,7 +42,7 @@ export interface SphinxProcess {
   kill(): void;
 }
 
-const SKIP = new Set(['<s>', '</s>', '<sil>', '(NULL)', 'NULL']);
+const SKIP = new Set(['<s>', '</s>', '<sil>', '(NULL)', '(null)', 'NULL']);
 
 export function parseNbest(text: string): SphinxHypothesis[] {
   const out: SphinxHypothesis[] = [];
