@@ -77,8 +77,18 @@ async function synthBench(synth: SynthesizerEngine): Promise<string[][]> {
   }
   const f = (x: number): string => `${x.toFixed(1)} ms`;
   return [
-    ['time to first audio, cold (cache miss)', f(median(cold)), f(median(base)), 'first stdout byte of bare espeak-ng'],
-    ['time to first audio, cached prompt', f(median(cached)), f(median(base)), 'first stdout byte of bare espeak-ng'],
+    [
+      'time to first audio, cold (cache miss)',
+      f(median(cold)),
+      f(median(base)),
+      'first stdout byte of bare espeak-ng',
+    ],
+    [
+      'time to first audio, cached prompt',
+      f(median(cached)),
+      f(median(base)),
+      'first stdout byte of bare espeak-ng',
+    ],
     [
       `synthesis real-time factor (${audioSecs.toFixed(0)} s prompt)`,
       median(rtf).toFixed(4),
@@ -92,7 +102,9 @@ async function recogBench(rec: RecognizerEngine): Promise<string[][]> {
   const rows: string[][] = [];
   const dir = mkdtempSync(join(tmpdir(), 'vg-bench-'));
   try {
-    const compiler = new SpeechGrammarCompiler(new PronunciationDict('/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict'));
+    const compiler = new SpeechGrammarCompiler(
+      new PronunciationDict('/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict'),
+    );
     for (const [word, uri] of [
       ['yes', 'builtin:grammar/boolean'],
       ['one two three', 'builtin:grammar/digits?length=3'],
@@ -155,7 +167,16 @@ async function recogBench(rec: RecognizerEngine): Promise<string[][]> {
         });
         await done;
         cont.push(
-          await run('pocketsphinx_continuous', ['-infile', join(dir, 'utt.raw'), '-jsgf', join(dir, 'g.gram'), '-dict', join(dir, 'g.dict'), '-logfn', '/dev/null']),
+          await run('pocketsphinx_continuous', [
+            '-infile',
+            join(dir, 'utt.raw'),
+            '-jsgf',
+            join(dir, 'g.gram'),
+            '-dict',
+            join(dir, 'g.dict'),
+            '-logfn',
+            '/dev/null',
+          ]),
         );
         const bdir = mkdtempSync(join(dir, 'b-'));
         symlinkSync(join(dir, 'utt.raw'), join(bdir, 'utt.raw'));
@@ -167,9 +188,24 @@ async function recogBench(rec: RecognizerEngine): Promise<string[][]> {
         );
       }
       const f = (x: number): string => `${x.toFixed(0)} ms`;
-      rows.push([`recognition result after end of audio, "${word}" → ${heard}`, f(median(lat)), f(median(cont)), 'bare pocketsphinx_continuous on the file (incl. model load)']);
-      rows.push([`  same, baseline pocketsphinx_batch`, '', f(median(batch)), 'bare pocketsphinx_batch on the file (incl. model load)']);
-      rows.push([`  RECOGNIZE start (compile + spawn), "${word}"`, f(median(start)), '', 'overlaps the caller speaking']);
+      rows.push([
+        `recognition result after end of audio, "${word}" → ${heard}`,
+        f(median(lat)),
+        f(median(cont)),
+        'bare pocketsphinx_continuous on the file (incl. model load)',
+      ]);
+      rows.push([
+        `  same, baseline pocketsphinx_batch`,
+        '',
+        f(median(batch)),
+        'bare pocketsphinx_batch on the file (incl. model load)',
+      ]);
+      rows.push([
+        `  RECOGNIZE start (compile + spawn), "${word}"`,
+        f(median(start)),
+        '',
+        'overlaps the caller speaking',
+      ]);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -181,8 +217,13 @@ function table(rows: string[][]): string {
   const head = ['measure', 'voicegate engine', 'baseline', 'baseline is'];
   const all = [head, ...rows];
   const w = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 || i === 3 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
-  return [line(head), `| ${w.map((n, i) => (i === 0 || i === 3 ? '-'.repeat(n) : '-'.repeat(n - 1) + ':')).join(' | ')} |`, ...rows.map(line)].join('\n');
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 || i === 3 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(' | ')} |`;
+  return [
+    line(head),
+    `| ${w.map((n, i) => (i === 0 || i === 3 ? '-'.repeat(n) : '-'.repeat(n - 1) + ':')).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 const synth = createEspeakSynthesizer();
@@ -190,5 +231,7 @@ const health = await synth.init();
 if (!health.ok) throw new Error(`espeak-ng: ${health.error}`);
 const rec = createSphinxRecognizer();
 const rows = [...(await synthBench(synth)), ...(await recogBench(rec))];
-console.log(`bench:speech-engines (node ${process.version}, ${RUNS} runs per cell, medians; ${health.version})\n`);
+console.log(
+  `bench:speech-engines (node ${process.version}, ${RUNS} runs per cell, medians; ${health.version})\n`,
+);
 console.log(table(rows));

@@ -66,7 +66,8 @@ export async function createBuiltinEngines(o: BuiltinEnginesOptions = {}): Promi
         () => undefined,
         () => `acoustic model not found under ${model}/en-us`,
       ));
-    if (missing) logger.error(`recognizer pocketsphinx unavailable, speech grammars will be refused: ${missing}`);
+    if (missing)
+      logger.error(`recognizer pocketsphinx unavailable, speech grammars will be refused: ${missing}`);
     else byName.pocketsphinx = createSphinxRecognizer({ env: o.env, logger, ...ps });
   }
   const routes: RecognizerRoute[] = [];

@@ -76,14 +76,21 @@ function best(matchers: readonly DtmfMatcher[], keys: string): { m?: DtmfMatcher
 export function dtmfOutcome(matchers: readonly DtmfMatcher[], keys: string): RecognitionOutcome {
   const input = keys.split('').join(' ');
   const b = best(matchers, keys);
-  if (keys === '' || !b.m || b.s === 'none') return { match: 'none', mode: 'dtmf', interpretations: [], input };
+  if (keys === '' || !b.m || b.s === 'none')
+    return { match: 'none', mode: 'dtmf', interpretations: [], input };
   const complete = b.s === 'complete' || b.s === 'final';
   return {
     match: complete ? 'complete' : 'partial',
     mode: 'dtmf',
     input,
     interpretations: [
-      { grammar: b.m.ref, confidence: 1, instance: complete ? b.m.instanceOf(keys) : keys, input, mode: 'dtmf' },
+      {
+        grammar: b.m.ref,
+        confidence: 1,
+        instance: complete ? b.m.instanceOf(keys) : keys,
+        input,
+        mode: 'dtmf',
+      },
     ],
   };
 }
@@ -128,7 +135,8 @@ export function createDtmfRecognizer(opts: DtmfRecognizerOptions = {}): Recogniz
 
     async interpret(job: InterpretJob): Promise<RecognitionOutcome> {
       const keys = job.text.replace(/\s+/g, '').toUpperCase();
-      if (!/^[0-9*#A-D]*$/.test(keys)) return { match: 'none', mode: 'dtmf', interpretations: [], input: job.text };
+      if (!/^[0-9*#A-D]*$/.test(keys))
+        return { match: 'none', mode: 'dtmf', interpretations: [], input: job.text };
       return dtmfOutcome(compileDtmfGrammars(job.grammars), keys);
     },
   };

@@ -106,10 +106,12 @@ export function espeakVoice(
   const vl = VOLUME_LABELS[vol];
   if (vl !== undefined) args.push('-a', String(vl));
   else if (/^\d{1,3}(?:\.\d+)?$/.test(vol)) args.push('-a', String(clamp(Number(vol) * 2, 0, 200)));
-  else if (/^[+-]\d{1,3}(?:\.\d+)?%$/.test(vol)) args.push('-a', String(clamp(100 * (relative(vol) ?? 1), 0, 200)));
+  else if (/^[+-]\d{1,3}(?:\.\d+)?%$/.test(vol))
+    args.push('-a', String(clamp(100 * (relative(vol) ?? 1), 0, 200)));
   const pitch = headerOr(params, 'Prosody-Pitch', '').trim().toLowerCase();
   const pl = PITCH_LABELS[pitch];
   if (pl !== undefined) args.push('-p', String(pl));
-  else if (/^[+-]\d{1,3}(?:\.\d+)?%$/.test(pitch)) args.push('-p', String(clamp(50 * (relative(pitch) ?? 1), 0, 99)));
+  else if (/^[+-]\d{1,3}(?:\.\d+)?%$/.test(pitch))
+    args.push('-p', String(clamp(50 * (relative(pitch) ?? 1), 0, 99)));
   return { ok: true, choice: { voice, args } };
 }

@@ -49,7 +49,10 @@ export function runEspeak(o: EspeakRunOptions): EspeakRun {
       }, o.stallMs);
   };
   try {
-    child = spawn(o.path, [...o.args, '--stdout'], { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn(o.path, [...o.args, '--stdout'], {
+      env: o.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   } catch (err) {
     queueMicrotask(() => end(`cannot start ${o.path}: ${(err as Error).message}`));
     return { pid: undefined, pause() {}, resume() {}, kill() {} };
@@ -77,7 +80,10 @@ export function runEspeak(o: EspeakRunOptions): EspeakRun {
   child.on('close', (code, signal) => {
     if (code === 0 && wav.sampleRate > 0) end();
     else if (code === 0) end('espeak-ng wrote no audio');
-    else end(`espeak-ng exited with ${signal ?? `code ${String(code)}`}${stderr ? `: ${stderr.trim().slice(-200)}` : ''}`);
+    else
+      end(
+        `espeak-ng exited with ${signal ?? `code ${String(code)}`}${stderr ? `: ${stderr.trim().slice(-200)}` : ''}`,
+      );
   });
   child.stdin?.end(o.input);
   return {

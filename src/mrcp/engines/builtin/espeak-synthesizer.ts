@@ -9,7 +9,13 @@
 import { createHash } from 'node:crypto';
 import { Resampler, RESAMPLER_RATES, type SampleRate } from '../../../media/index.js';
 import { silentLogger, type MrcpLogger } from '../../server/clock.js';
-import { EngineError, type SpeakJob, type SynthesizerEngine, type SynthOutput, type SynthTask } from '../engine-types.js';
+import {
+  EngineError,
+  type SpeakJob,
+  type SynthesizerEngine,
+  type SynthOutput,
+  type SynthTask,
+} from '../engine-types.js';
 import { ByteLru, type LruStats } from './lru-cache.js';
 import { DEFAULT_VOICES, espeakVoice } from './espeak-options.js';
 import { runEspeak, type EspeakRun } from './espeak-process.js';
@@ -98,7 +104,9 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
     if (job.contentType === 'application/ssml+xml') {
       const r = prepareSsml(job.text, opts.ssml);
       if (!r.ok) throw new EngineError('parse-failure', `SSML: ${r.error}`);
-      return r.segments.map((s: SsmlSegment) => ('mark' in s ? { mark: s.mark } : { text: s.ssml, ssml: true }));
+      return r.segments.map((s: SsmlSegment) =>
+        'mark' in s ? { mark: s.mark } : { text: s.ssml, ssml: true },
+      );
     }
     if (Buffer.byteLength(job.text, 'utf8') > maxText)
       throw new EngineError('error', `text longer than ${maxText} bytes`);
@@ -106,11 +114,17 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
   }
 
   function playCached(c: CachedPrompt, out: SynthOutput, rate: number): SynthTask {
-    const pump = new PromptPump(out, Number.MAX_SAFE_INTEGER, () => undefined, () => undefined);
+    const pump = new PromptPump(
+      out,
+      Number.MAX_SAFE_INTEGER,
+      () => undefined,
+      () => undefined,
+    );
     const step = Math.max(1, Math.round((rate * CHUNK_MS) / 1000));
     let m = 0;
     for (let at = 0; at < c.samples.length; at += step) {
-      while (m < c.marks.length && (c.marks[m] as { at: number }).at <= at) pump.mark((c.marks[m++] as { name: string }).name);
+      while (m < c.marks.length && (c.marks[m] as { at: number }).at <= at)
+        pump.mark((c.marks[m++] as { name: string }).name);
       pump.push(c.samples.subarray(at, Math.min(c.samples.length, at + step)));
     }
     while (m < c.marks.length) pump.mark((c.marks[m++] as { name: string }).name);
@@ -136,7 +150,9 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
       const v = await runProgram(path, ['--version'], { env: opts.env, timeoutMs: 5000 });
       if (!v.ok) {
         health = { ok: false, error: v.error ?? 'espeak-ng --version failed' };
-        logger.error(`synthesizer ${engine.name}: espeak-ng unavailable, SPEAK will be refused: ${health.error}`);
+        logger.error(
+          `synthesizer ${engine.name}: espeak-ng unavailable, SPEAK will be refused: ${health.error}`,
+        );
         return health;
       }
       const list = await runProgram(path, ['--voices'], { env: opts.env, timeoutMs: 5000 });
@@ -144,10 +160,12 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
       for (const line of list.stdout.split('\n').slice(1)) {
         const cols = line.trim().split(/\s+/);
         if (cols[1]) installed.add(cols[1].toLowerCase());
-        for (const m of line.matchAll(/\(([a-z0-9-]+) \d+\)/gi)) installed.add((m[1] as string).toLowerCase());
+        for (const m of line.matchAll(/\(([a-z0-9-]+) \d+\)/gi))
+          installed.add((m[1] as string).toLowerCase());
       }
       const missing = [...new Set(Object.values(voices))].filter((x) => !installed?.has(x));
-      if (missing.length > 0) logger.warn(`synthesizer ${engine.name}: espeak-ng voices not installed: ${missing.join(', ')}`);
+      if (missing.length > 0)
+        logger.warn(`synthesizer ${engine.name}: espeak-ng voices not installed: ${missing.join(', ')}`);
       health = { ok: true, version: v.stdout.trim().split('\n')[0] ?? '', voices: [...installed].sort() };
       logger.info(`synthesizer ${engine.name}: ${health.version}`);
       return health;
@@ -155,7 +173,8 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
 
     speak(job: SpeakJob, out: SynthOutput): SynthTask {
       counts.speaks++;
-      if (health && !health.ok) throw new EngineError('error', `espeak-ng unavailable: ${health.error ?? ''}`);
+      if (health && !health.ok)
+        throw new EngineError('error', `espeak-ng unavailable: ${health.error ?? ''}`);
       if (!(RESAMPLER_RATES as readonly number[]).includes(job.sampleRate))
         throw new EngineError('error', `channel rate ${job.sampleRate} Hz not supported`);
       const list = pieces(job);
@@ -277,7 +296,9 @@ export function createEspeakSynthesizer(opts: EspeakSynthOptions = {}): EspeakSy
     };
     wait.ready.then(
       (r) => {
-        logger.debug(`synthesizer ${engine.name}: ${job.channelId} SPEAK ${job.requestId}: espeak-ng slot acquired`);
+        logger.debug(
+          `synthesizer ${engine.name}: ${job.channelId} SPEAK ${job.requestId}: espeak-ng slot acquired`,
+        );
         if (cancelled) return r();
         release = r;
         next(0);

@@ -20,14 +20,24 @@ export {
 } from './espeak-synthesizer.js';
 export { DEFAULT_VOICES, espeakVoice, voiceFor } from './espeak-options.js';
 export { prepareSsml, SSML_DEFAULTS, type SsmlLimits, type SsmlSegment } from './ssml.js';
-export { createDtmfRecognizer, compileDtmfGrammars, dtmfOutcome, type DtmfRecognizerOptions } from './dtmf-recognizer.js';
+export {
+  createDtmfRecognizer,
+  compileDtmfGrammars,
+  dtmfOutcome,
+  type DtmfRecognizerOptions,
+} from './dtmf-recognizer.js';
 export {
   createSphinxRecognizer,
   posteriors,
   type SphinxRecognizer,
   type SphinxRecognizerOptions,
 } from './sphinx-recognizer.js';
-export { createRoutingRecognizer, pickRoute, type RecognizerRoute, type RoutingRecognizerOptions } from './routing-recognizer.js';
+export {
+  createRoutingRecognizer,
+  pickRoute,
+  type RecognizerRoute,
+  type RoutingRecognizerOptions,
+} from './routing-recognizer.js';
 export { grammarKind, type GrammarKind } from './grammar-kind.js';
 export { readSpeechGrammar, SpeechGrammarCompiler, type CompiledRequest } from './speech-grammar.js';
 export { JsgfWriter } from './jsgf.js';

@@ -69,7 +69,9 @@ export class JsgfWriter {
       }
       case 'alt': {
         const weighted = n.weights.some((w) => w !== 1);
-        const parts = n.items.map((i, k) => (weighted ? `/${weight(n.weights[k] ?? 1)}/ ` : '') + this.expr(i, local));
+        const parts = n.items.map(
+          (i, k) => (weighted ? `/${weight(n.weights[k] ?? 1)}/ ` : '') + this.expr(i, local),
+        );
         return `( ${parts.join(' | ')} )`;
       }
       case 'rep': {

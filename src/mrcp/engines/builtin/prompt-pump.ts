@@ -19,7 +19,8 @@ export class PromptPump {
   private closed = false;
   private paused = false;
   /** Everything written, in order, for the cache (undefined once over `recordLimit`). */
-  private record: { chunks: Int16Array[]; samples: number; marks: { at: number; name: string }[] } | undefined;
+  private record:
+    { chunks: Int16Array[]; samples: number; marks: { at: number; name: string }[] } | undefined;
   /** Samples handed to the output so far. */
   written = 0;
 

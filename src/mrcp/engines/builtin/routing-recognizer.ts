@@ -40,7 +40,11 @@ function langScore(served: string, wanted: string): number {
 }
 
 /** The route for a kind and a language: the most specific language wins, then route order. */
-export function pickRoute(routes: readonly RecognizerRoute[], kind: GrammarKind, language: string): RecognizerRoute | undefined {
+export function pickRoute(
+  routes: readonly RecognizerRoute[],
+  kind: GrammarKind,
+  language: string,
+): RecognizerRoute | undefined {
   let best: RecognizerRoute | undefined;
   let score = 0;
   for (const r of routes) {
@@ -115,7 +119,8 @@ export function createRoutingRecognizer(o: RoutingRecognizerOptions): Recognizer
         };
       };
       try {
-        if (engines.dtmf) tasks.dtmf = await engines.dtmf.recognize({ ...job, grammars: parts.dtmf }, wrap('dtmf'));
+        if (engines.dtmf)
+          tasks.dtmf = await engines.dtmf.recognize({ ...job, grammars: parts.dtmf }, wrap('dtmf'));
         if (engines.speech)
           tasks.speech = await engines.speech.recognize({ ...job, grammars: parts.speech }, wrap('speech'));
       } catch (err) {

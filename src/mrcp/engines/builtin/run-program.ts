@@ -50,7 +50,10 @@ export function runProgram(path: string, args: readonly string[], o: RunOptions 
       finish({
         ok: false,
         code: null,
-        error: e.code === 'ENOENT' ? `${path}: not found (is the program installed and on PATH?)` : `${path}: ${e.message}`,
+        error:
+          e.code === 'ENOENT'
+            ? `${path}: not found (is the program installed and on PATH?)`
+            : `${path}: ${e.message}`,
       }),
     );
     child.stdout.on('data', (b: Buffer) => {

@@ -13,7 +13,13 @@ import { JsgfWriter } from './jsgf.js';
 import { ByteLru } from './lru-cache.js';
 import { FILLER_PRONUNCIATIONS, type PronunciationDict } from './pronunciations.js';
 import { readSrgsAbnf } from './srgs-abnf.js';
-import { checkRules, GrammarError, GRAMMAR_LIMITS, type GrammarLimits, type SpeechGrammar } from './srgs-ast.js';
+import {
+  checkRules,
+  GrammarError,
+  GRAMMAR_LIMITS,
+  type GrammarLimits,
+  type SpeechGrammar,
+} from './srgs-ast.js';
 import { readSrgsXml } from './srgs-xml.js';
 import { WordMatcher } from './word-matcher.js';
 
@@ -37,7 +43,10 @@ export function readSpeechGrammar(g: GrammarSource, l: GrammarLimits = GRAMMAR_L
   if (g.contentType === 'uri') throw new GrammarError('uri-failure', `cannot fetch ${g.ref.slice(0, 80)}`);
   if (g.contentType === SRGS_XML) return readSrgsXml(g.ref, g.text ?? '', l);
   if (g.contentType === SRGS_ABNF) return readSrgsAbnf(g.ref, g.text ?? '', l);
-  throw new GrammarError('grammar-compilation-failure', `unsupported grammar type ${g.contentType.slice(0, 60)}`);
+  throw new GrammarError(
+    'grammar-compilation-failure',
+    `unsupported grammar type ${g.contentType.slice(0, 60)}`,
+  );
 }
 
 export class SpeechGrammarCompiler {
@@ -79,7 +88,10 @@ export class SpeechGrammarCompiler {
     const grammars: CompiledRequest['grammars'] = [];
     for (const s of sources) grammars.push({ source: s, compiled: await this.one(s) });
     const w = new JsgfWriter();
-    const roots = grammars.map((g, i) => ({ rule: w.grammar(i, g.compiled.grammar), weight: g.source.weight || 1 }));
+    const roots = grammars.map((g, i) => ({
+      rule: w.grammar(i, g.compiled.grammar),
+      weight: g.source.weight || 1,
+    }));
     const lines = new Set<string>(FILLER_PRONUNCIATIONS);
     for (const g of grammars) for (const l of g.compiled.dictLines) lines.add(l);
     return { jsgf: w.document(roots, this.noiseWeight), dict: [...lines].join('\n') + '\n', grammars };

@@ -120,7 +120,10 @@ export async function startSphinx(o: SphinxProcessOptions): Promise<SphinxProces
   };
   const why = (): string => {
     const fatal = /(?:FATAL|ERROR):[^\n]*/g.exec(stderr)?.[0];
-    return spawnError ?? `${o.path} exited with ${exited?.signal ?? `code ${String(exited?.code)}`}${fatal ? `: ${fatal.slice(0, 200)}` : ''}`;
+    return (
+      spawnError ??
+      `${o.path} exited with ${exited?.signal ?? `code ${String(exited?.code)}`}${fatal ? `: ${fatal.slice(0, 200)}` : ''}`
+    );
   };
 
   return {

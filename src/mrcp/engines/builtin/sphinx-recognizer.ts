@@ -63,7 +63,13 @@ export interface SphinxRecognizerOptions {
 }
 
 export interface SphinxRecognizer extends RecognizerEngine {
-  readonly stats: { recognitions: number; processes: number; failures: number; running: number; queued: number };
+  readonly stats: {
+    recognitions: number;
+    processes: number;
+    failures: number;
+    running: number;
+    queued: number;
+  };
 }
 
 const MODEL = '/usr/share/pocketsphinx/model/en-us';
@@ -84,7 +90,10 @@ async function waitFor(wait: ReturnType<Slots['acquire']>, ms: number): Promise<
 }
 
 /** Distinct hypotheses with posteriors (softmax of scaled scores), best first. */
-export function posteriors(hyps: readonly SphinxHypothesis[], scale: number): { words: string[]; p: number }[] {
+export function posteriors(
+  hyps: readonly SphinxHypothesis[],
+  scale: number,
+): { words: string[]; p: number }[] {
   const seen = new Map<string, SphinxHypothesis>();
   for (const h of hyps) {
     const k = h.words.join(' ');
@@ -137,13 +146,15 @@ export function createSphinxRecognizer(opts: SphinxRecognizerOptions = {}): Sphi
         const key = `${g.source.ref}\n${JSON.stringify(instance)}`;
         const prev = byKey.get(key);
         if (prev) prev.confidence = (prev.confidence ?? 0) + h.p;
-        else byKey.set(key, { grammar: g.source.ref, confidence: h.p, instance, input: spoken, mode: 'speech' });
+        else
+          byKey.set(key, { grammar: g.source.ref, confidence: h.p, instance, input: spoken, mode: 'speech' });
         break;
       }
     });
     if (!topMatched) return { match: 'none', mode: 'speech', interpretations: [], input };
     const interpretations = [...byKey.values()].sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0));
-    for (const it of interpretations) it.confidence = Math.min(1, Math.round((it.confidence ?? 0) * 1000) / 1000);
+    for (const it of interpretations)
+      it.confidence = Math.min(1, Math.round((it.confidence ?? 0) * 1000) / 1000);
     return { match: 'complete', mode: 'speech', interpretations, input };
   }
 

@@ -153,13 +153,18 @@ class Parser {
       if (t.v === 'VOID') return { t: 'void' };
       if (t.v === 'GARBAGE') return { t: 'garbage' };
       if (t.v === '' || t.v.includes(':') || t.v.includes('/'))
-        throw new GrammarError('grammar-compilation-failure', `external rule reference $${t.v.slice(0, 80)} not supported`);
+        throw new GrammarError(
+          'grammar-compilation-failure',
+          `external rule reference $${t.v.slice(0, 80)} not supported`,
+        );
       return { t: 'ref', name: t.v };
     }
     if (t.k === 'word') {
       const ws = tokenWords(t.v);
       if (ws.length === 0) return { t: 'null' };
-      return ws.length === 1 ? { t: 'word', w: ws[0] as string } : { t: 'seq', items: ws.map((w) => ({ t: 'word', w })) };
+      return ws.length === 1
+        ? { t: 'word', w: ws[0] as string }
+        : { t: 'seq', items: ws.map((w) => ({ t: 'word', w })) };
     }
     return fail(`unexpected "${t.v.slice(0, 20)}"`);
   }
@@ -187,7 +192,13 @@ function statements(text: string): string[] {
       start = i + 1;
     }
   }
-  if (text.slice(start).replace(/\/\/.*$/gm, '').trim() !== '') fail('statement without ";"');
+  if (
+    text
+      .slice(start)
+      .replace(/\/\/.*$/gm, '')
+      .trim() !== ''
+  )
+    fail('statement without ";"');
   return out;
 }
 
@@ -205,7 +216,8 @@ export function readSrgsAbnf(ref: string, text: string, l: GrammarLimits): Speec
     const decl = /^(language|mode|root|tag-format|base|lexicon|meta|http-equiv)\b\s*(.*)$/s.exec(s);
     const eq = s.indexOf('=');
     if (decl && (eq < 0 || decl[1] === 'meta' || decl[1] === 'http-equiv')) {
-      if (decl[1] === 'mode' && (decl[2] ?? '').trim() !== 'voice') fail(`mode ${decl[2]} is not a speech grammar`);
+      if (decl[1] === 'mode' && (decl[2] ?? '').trim() !== 'voice')
+        fail(`mode ${decl[2]} is not a speech grammar`);
       if (decl[1] === 'root') root = (decl[2] ?? '').trim().replace(/^\$/, '');
       continue;
     }

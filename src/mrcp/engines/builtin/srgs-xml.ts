@@ -32,7 +32,8 @@ function node(el: XmlElement, b: NodeBudget, l: GrammarLimits): SNode {
     if (name === 'token') {
       const w = wordsNode(c.children.filter((x): x is string => typeof x === 'string').join(' '), b);
       if (w) items.push(w);
-    } else if (name === 'tag') items.push({ t: 'tag', v: c.children.filter((x) => typeof x === 'string').join(' ') });
+    } else if (name === 'tag')
+      items.push({ t: 'tag', v: c.children.filter((x) => typeof x === 'string').join(' ') });
     else if (name === 'item') {
       const inner = node(c, b, l);
       const [min, max] = c.attrs.repeat === undefined ? [1, 1] : parseRepeat(c.attrs.repeat, l.maxRepeat);
@@ -44,7 +45,11 @@ function node(el: XmlElement, b: NodeBudget, l: GrammarLimits): SNode {
         const w = i.attrs.weight === undefined ? 1 : Number(i.attrs.weight);
         return Number.isFinite(w) && w > 0 ? w : fail(`bad weight "${String(i.attrs.weight).slice(0, 20)}"`);
       });
-      items.push({ t: 'alt', items: alts.map((i) => node({ name: 'x', attrs: {}, children: [i] }, b, l)), weights });
+      items.push({
+        t: 'alt',
+        items: alts.map((i) => node({ name: 'x', attrs: {}, children: [i] }, b, l)),
+        weights,
+      });
     } else if (name === 'ruleref') {
       const special = c.attrs.special;
       const uri = c.attrs.uri;
@@ -52,7 +57,11 @@ function node(el: XmlElement, b: NodeBudget, l: GrammarLimits): SNode {
       else if (special === 'VOID') items.push({ t: 'void' });
       else if (special === 'GARBAGE') items.push({ t: 'garbage' });
       else if (uri?.startsWith('#')) items.push({ t: 'ref', name: uri.slice(1) });
-      else throw new GrammarError('grammar-compilation-failure', `external rule reference ${String(uri).slice(0, 80)} not supported`);
+      else
+        throw new GrammarError(
+          'grammar-compilation-failure',
+          `external rule reference ${String(uri).slice(0, 80)} not supported`,
+        );
     } else fail(`unsupported element <${name.slice(0, 30)}>`);
   }
   if (items.length === 1) return items[0] as SNode;

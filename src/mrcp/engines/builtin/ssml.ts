@@ -86,7 +86,8 @@ class Writer {
   cut(): void {
     if (this.text.trim() !== '' || /<break/.test(this.buf)) {
       let close = '';
-      for (let i = this.open.length - 1; i >= 0; i--) close += `</${(this.open[i] as { name: string }).name}>`;
+      for (let i = this.open.length - 1; i >= 0; i--)
+        close += `</${(this.open[i] as { name: string }).name}>`;
       if (this.segments.length >= this.maxSegments) throw new Error(`more than ${this.maxSegments} segments`);
       this.segments.push({ ssml: `${this.root}${this.buf}${close}</speak>`, text: this.text });
     }
@@ -134,7 +135,8 @@ export function prepareSsml(text: string, limits: SsmlLimits = {}): SsmlResult {
   if (!x.ok) return { ok: false, error: x.error };
   if (localName(x.root.name) !== 'speak') return { ok: false, error: 'root element is not <speak>' };
   const lang = x.root.attrs['xml:lang'];
-  const okLang = lang !== undefined && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$/.test(lang) ? lang : undefined;
+  const okLang =
+    lang !== undefined && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$/.test(lang) ? lang : undefined;
   const root = okLang ? `<speak xml:lang="${okLang}">` : '<speak>';
   const w = new Writer(root, l.maxSegments);
   try {

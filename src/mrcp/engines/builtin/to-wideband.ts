@@ -22,7 +22,8 @@ export class ToWideband {
       this.delayLine = new Float32Array(0);
       return;
     }
-    if (!(RESAMPLER_RATES as readonly number[]).includes(fromHz)) throw new RangeError(`rate ${fromHz} Hz not supported`);
+    if (!(RESAMPLER_RATES as readonly number[]).includes(fromHz))
+      throw new RangeError(`rate ${fromHz} Hz not supported`);
     this.resampler = new Resampler(fromHz as SampleRate, 16000);
     // The zero-stuffed signal must line up with the filter's output: delay it by the group delay.
     this.delayLine = new Float32Array(fromHz === 8000 ? this.resampler.delay * 2 : 0);

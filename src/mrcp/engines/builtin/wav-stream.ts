@@ -5,8 +5,7 @@
  * may not exceed `maxHeaderBytes`.
  */
 export type WavReadResult =
-  | { ok: true; sampleRate?: number; samples?: Int16Array }
-  | { ok: false; error: string };
+  { ok: true; sampleRate?: number; samples?: Int16Array } | { ok: false; error: string };
 
 export class WavStreamReader {
   sampleRate = 0;
@@ -73,7 +72,7 @@ export class WavStreamReader {
     let i = 0;
     let src = 0;
     if (lead === 1 && n > 0) {
-      out[0] = ((this.odd as number) | ((bytes[0] as number) << 8)) << 16 >> 16;
+      out[0] = (((this.odd as number) | ((bytes[0] as number) << 8)) << 16) >> 16;
       i = 1;
       src = 1;
       this.odd = undefined;

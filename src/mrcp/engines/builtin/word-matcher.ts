@@ -149,7 +149,8 @@ export class WordMatcher {
       for (const stmt of t.split(';')) {
         const s = stmt.trim();
         if (s === '') continue;
-        const field = /^out\.([A-Za-z_]\w{0,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|(-?\d+(?:\.\d+)?|true|false))$/.exec(s);
+        const field =
+          /^out\.([A-Za-z_]\w{0,40})\s*=\s*(?:"([^"]*)"|'([^']*)'|(-?\d+(?:\.\d+)?|true|false))$/.exec(s);
         const whole = /^out\s*=\s*(?:"([^"]*)"|'([^']*)'|(-?\d+(?:\.\d+)?|true|false))$/.exec(s);
         if (field) fields[field[1] as string] = field[2] ?? field[3] ?? field[4] ?? '';
         else if (whole) out = whole[1] ?? whole[2] ?? whole[3] ?? '';

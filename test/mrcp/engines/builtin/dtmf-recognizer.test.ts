@@ -11,14 +11,21 @@ import { bodyText, briefs, flush, harness, headerValue } from '../../helpers.js'
 type H = ReturnType<typeof harness>;
 
 function dtmfOnly(): RecognizerEngine {
-  return createRoutingRecognizer({ routes: [{ languages: ['*'], grammarTypes: ['dtmf'], engine: createDtmfRecognizer() }] });
+  return createRoutingRecognizer({
+    routes: [{ languages: ['*'], grammarTypes: ['dtmf'], engine: createDtmfRecognizer() }],
+  });
 }
 
 function h(): H {
   return harness([dtmfOnly()], ['speechrecog']);
 }
 
-async function recognize(x: H, body: string, headers: [string, string][] = [], type = 'text/uri-list'): Promise<number> {
+async function recognize(
+  x: H,
+  body: string,
+  headers: [string, string][] = [],
+  type = 'text/uri-list',
+): Promise<number> {
   const id = x.send('speechrecog', 'RECOGNIZE', [['Content-Type', type], ...headers], body);
   await flush();
   return id;
@@ -123,10 +130,15 @@ describe('built-in DTMF recognizer through the recognizer machine (fake time)', 
 
   it('SRGS ABNF DTMF grammar defined with DEFINE-GRAMMAR and referenced by session: URI', async () => {
     const x = h();
-    x.send('speechrecog', 'DEFINE-GRAMMAR', [
-      ['Content-Type', 'application/srgs'],
-      ['Content-ID', '<menu@x>'],
-    ], MENU_ABNF);
+    x.send(
+      'speechrecog',
+      'DEFINE-GRAMMAR',
+      [
+        ['Content-Type', 'application/srgs'],
+        ['Content-ID', '<menu@x>'],
+      ],
+      MENU_ABNF,
+    );
     await flush();
     assert.deepEqual(briefs(x.take()), ['res 1 200 COMPLETE 000 success']);
     await recognize(x, 'session:menu@x\n', [['DTMF-Term-Timeout', '1000']]);
@@ -142,7 +154,8 @@ describe('built-in DTMF recognizer through the recognizer machine (fake time)', 
   it('hostile DTMF grammars: recursion, oversized and deeply nested are compilation failures', async () => {
     const rec = '<grammar mode="dtmf" root="a"><rule id="a">1<ruleref uri="#a"/></rule></grammar>';
     const big = '#ABNF 1.0;\nmode dtmf;\nroot $a;\n$a = ' + Array(60_000).fill('1').join(' | ') + ';';
-    const deep = '#ABNF 1.0;\nmode dtmf;\nroot $a;\n$a = ' + '('.repeat(20_000) + '1' + ')'.repeat(20_000) + ';';
+    const deep =
+      '#ABNF 1.0;\nmode dtmf;\nroot $a;\n$a = ' + '('.repeat(20_000) + '1' + ')'.repeat(20_000) + ';';
     for (const [type, g] of [
       ['application/srgs+xml', rec],
       ['application/srgs', big],
@@ -165,12 +178,20 @@ describe('built-in DTMF recognizer through the recognizer machine (fake time)', 
 
   it('INTERPRET checks keys against DTMF grammars', async () => {
     const x = h();
-    x.send('speechrecog', 'INTERPRET', [
-      ['Content-Type', 'text/uri-list'],
-      ['Interpret-Text', '1 2 3'],
-    ], 'builtin:dtmf/digits?length=3\n');
+    x.send(
+      'speechrecog',
+      'INTERPRET',
+      [
+        ['Content-Type', 'text/uri-list'],
+        ['Interpret-Text', '1 2 3'],
+      ],
+      'builtin:dtmf/digits?length=3\n',
+    );
     await flush();
     const msgs = x.take();
-    assert.deepEqual(briefs(msgs), ['res 1 200 IN-PROGRESS', 'evt INTERPRETATION-COMPLETE 1 COMPLETE 000 success']);
+    assert.deepEqual(briefs(msgs), [
+      'res 1 200 IN-PROGRESS',
+      'evt INTERPRETATION-COMPLETE 1 COMPLETE 000 success',
+    ]);
   });
 });

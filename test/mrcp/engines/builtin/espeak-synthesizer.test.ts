@@ -60,7 +60,8 @@ describe('espeak-ng synthesizer (real espeak-ng)', () => {
 
     it(`Mandarin (cmn) at ${rate} Hz: speech of the expected length and energy`, async () => {
       const { e } = await engine();
-      const r = await speakAll(e, speakJob('你好，欢迎使用语音网关。', { sampleRate: rate, language: 'cmn' })).done;
+      const r = await speakAll(e, speakJob('你好，欢迎使用语音网关。', { sampleRate: rate, language: 'cmn' }))
+        .done;
       assert.equal(r.cause, undefined, r.reason);
       const secs = r.samples.length / rate;
       assert.ok(secs > 1 && secs < 6, `duration ${secs} s`);
@@ -71,7 +72,9 @@ describe('espeak-ng synthesizer (real espeak-ng)', () => {
   it('streams: the first audio is written before espeak-ng has finished a long text', async () => {
     const log = logCapture();
     const { e } = await engine({ logger: log, aheadMs: 600_000, cacheEntryBytes: 1 });
-    const text = Array.from({ length: 150 }, (_, i) => `This is sentence number ${i} of a long prompt.`).join(' ');
+    const text = Array.from({ length: 150 }, (_, i) => `This is sentence number ${i} of a long prompt.`).join(
+      ' ',
+    );
     let linesAtFirstWrite = -1;
     const r = await speakAll(e, speakJob(text), (n) => {
       if (n === 1) linesAtFirstWrite = log.lines.length;
@@ -79,7 +82,10 @@ describe('espeak-ng synthesizer (real espeak-ng)', () => {
     assert.equal(r.cause, undefined, r.reason);
     const ended = log.lines.findIndex((l) => l.includes('espeak-ng ended'));
     assert.ok(ended >= 0);
-    assert.ok(linesAtFirstWrite >= 0 && linesAtFirstWrite <= ended, 'first write came before espeak-ng ended');
+    assert.ok(
+      linesAtFirstWrite >= 0 && linesAtFirstWrite <= ended,
+      'first write came before espeak-ng ended',
+    );
     assert.ok(r.events.filter((x) => x === 'write').length > 10);
     assert.ok(r.samples.length / 8000 > 120, 'a long prompt');
   });
@@ -128,16 +134,26 @@ describe('espeak-ng synthesizer (real espeak-ng)', () => {
   it('Prosody-Rate and Prosody-Volume change the audio', async () => {
     const { e } = await engine();
     const text = 'The quick brown fox jumps over the lazy dog.';
-    const slow = await speakAll(e, speakJob(text, { params: [{ name: 'Prosody-Rate', value: 'x-slow' }] })).done;
-    const fast = await speakAll(e, speakJob(text, { params: [{ name: 'Prosody-Rate', value: 'x-fast' }] })).done;
-    assert.ok(slow.samples.length > fast.samples.length * 2, `${slow.samples.length} vs ${fast.samples.length}`);
-    const soft = await speakAll(e, speakJob(text, { params: [{ name: 'Prosody-Volume', value: 'x-soft' }] })).done;
+    const slow = await speakAll(e, speakJob(text, { params: [{ name: 'Prosody-Rate', value: 'x-slow' }] }))
+      .done;
+    const fast = await speakAll(e, speakJob(text, { params: [{ name: 'Prosody-Rate', value: 'x-fast' }] }))
+      .done;
+    assert.ok(
+      slow.samples.length > fast.samples.length * 2,
+      `${slow.samples.length} vs ${fast.samples.length}`,
+    );
+    const soft = await speakAll(e, speakJob(text, { params: [{ name: 'Prosody-Volume', value: 'x-soft' }] }))
+      .done;
     assert.ok(rmsDbfs(soft.samples) < rmsDbfs(fast.samples) - 6);
   });
 
   it('maps Voice-* and Prosody-* headers to espeak-ng options', () => {
     const v = (lang: string, h: [string, string][]) =>
-      espeakVoice(lang, h.map(([name, value]) => ({ name, value })), { voices: { en: 'en-us', cmn: 'cmn' } });
+      espeakVoice(
+        lang,
+        h.map(([name, value]) => ({ name, value })),
+        { voices: { en: 'en-us', cmn: 'cmn' } },
+      );
     assert.deepEqual(v('en-US', []), { ok: true, choice: { voice: 'en-us', args: ['-v', 'en-us'] } });
     assert.deepEqual(v('en-AU', [['Voice-Gender', 'female']]), {
       ok: true,
@@ -202,7 +218,8 @@ describe('espeak-ng synthesizer (real espeak-ng)', () => {
 
   it('a text/uri-list fails with uri-failure (nothing is fetched)', async () => {
     const { e } = await engine();
-    const r = await speakAll(e, speakJob('http://example.invalid/a.wav', { contentType: 'text/uri-list' })).done;
+    const r = await speakAll(e, speakJob('http://example.invalid/a.wav', { contentType: 'text/uri-list' }))
+      .done;
     assert.deepEqual(r.events, ['throw:uri-failure']);
   });
 
@@ -214,7 +231,11 @@ describe('espeak-ng synthesizer (real espeak-ng)', () => {
     assert.equal(log.lines.filter((l) => l.startsWith('error')).length, 1);
     assert.match(log.lines.find((l) => l.startsWith('error')) ?? '', /espeak-ng unavailable/);
     assert.deepEqual(e.languages, []);
-    assert.equal(new EngineRegistry([e]).synthesizer('en-US'), undefined, 'the machine answers language-unsupported');
+    assert.equal(
+      new EngineRegistry([e]).synthesizer('en-US'),
+      undefined,
+      'the machine answers language-unsupported',
+    );
     const r = await speakAll(e, speakJob('hello')).done;
     assert.deepEqual(r.events, ['throw:error']);
   });

@@ -35,7 +35,7 @@ function wav(samples: Int16Array, rate: number, extraChunk = false): Buffer {
 
 describe('built-in engine parts', () => {
   it('WavStreamReader: samples come out whole however the bytes are cut', () => {
-    const s = Int16Array.from({ length: 101 }, (_, i) => (i * 653) % 65536 - 32768);
+    const s = Int16Array.from({ length: 101 }, (_, i) => ((i * 653) % 65536) - 32768);
     for (const extra of [false, true]) {
       const bytes = wav(s, 22050, extra);
       for (const cut of [1, 2, 3, 7, 44, 45, 1000]) {
@@ -52,11 +52,17 @@ describe('built-in engine parts', () => {
         assert.deepEqual(got, [...s], `cut ${cut}`);
       }
     }
-    assert.deepEqual(new WavStreamReader().push(Buffer.from('RIFX0000WAVE')), { ok: false, error: 'not a RIFF/WAVE stream' });
+    assert.deepEqual(new WavStreamReader().push(Buffer.from('RIFX0000WAVE')), {
+      ok: false,
+      error: 'not a RIFF/WAVE stream',
+    });
     const stereo = wav(new Int16Array(4), 8000);
     stereo.writeUInt16LE(2, 22);
     assert.equal(new WavStreamReader().push(stereo).ok, false);
-    assert.equal(new WavStreamReader(64).push(Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVE'), Buffer.alloc(100)])).ok, false);
+    assert.equal(
+      new WavStreamReader(64).push(Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVE'), Buffer.alloc(100)])).ok,
+      false,
+    );
   });
 
   it('Slots: at most `max` run, FIFO queue bounded, cancel leaves the queue', async () => {
@@ -123,7 +129,9 @@ describe('built-in engine parts', () => {
     const w = new ToWideband(8000, 0.3);
     const out: Int16Array[] = [];
     for (let f = 0; f < 50; f++) {
-      const x = Int16Array.from({ length: 160 }, (_, i) => Math.round(10000 * Math.sin((2 * Math.PI * 1000 * (f * 160 + i)) / 8000)));
+      const x = Int16Array.from({ length: 160 }, (_, i) =>
+        Math.round(10000 * Math.sin((2 * Math.PI * 1000 * (f * 160 + i)) / 8000)),
+      );
       out.push(w.process(x));
     }
     w.close();

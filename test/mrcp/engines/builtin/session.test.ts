@@ -16,7 +16,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Waits (real time, bounded) until `cond` holds. */
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  for (const t0 = Date.now(); !cond(); ) {
+  for (const t0 = Date.now(); !cond();) {
     if (Date.now() - t0 > ms) throw new Error('timed out waiting');
     await sleep(5);
   }
@@ -44,7 +44,15 @@ const event = (h: H, name: string) => h.sent.find((m) => m.kind === 'event' && m
 describe('built-in engines through the sans-IO MRCP server core (MrcpServerSession)', () => {
   it('SPEAK end to end: IN-PROGRESS, 20 ms frames of speech at the channel rate, SPEAK-COMPLETE normal', async () => {
     const h = await session();
-    const id = h.send('speechsynth', 'SPEAK', [['Content-Type', 'text/plain'], ['Speech-Language', 'en-US']], 'Thank you for calling.');
+    const id = h.send(
+      'speechsynth',
+      'SPEAK',
+      [
+        ['Content-Type', 'text/plain'],
+        ['Speech-Language', 'en-US'],
+      ],
+      'Thank you for calling.',
+    );
     assert.deepEqual(briefs(h.take()), [`res ${id} 200 IN-PROGRESS`]);
     await sleep(300); // espeak-ng runs in real time; the media clock below is fake
     const synth = h.session.channel('speechsynth')!;
@@ -65,16 +73,37 @@ describe('built-in engines through the sans-IO MRCP server core (MrcpServerSessi
 
   it('SPEAK of malformed SSML completes with 002 parse-failure; an unknown language is refused', async () => {
     const h = await session();
-    const id = h.send('speechsynth', 'SPEAK', [['Content-Type', 'application/ssml+xml']], '<speak><p>x</speak>');
+    const id = h.send(
+      'speechsynth',
+      'SPEAK',
+      [['Content-Type', 'application/ssml+xml']],
+      '<speak><p>x</speak>',
+    );
     const msgs = briefs(h.take());
-    assert.deepEqual(msgs, [`res ${id} 200 IN-PROGRESS`, `evt SPEAK-COMPLETE ${id} COMPLETE 002 parse-failure`]);
-    const id2 = h.send('speechsynth', 'SPEAK', [['Content-Type', 'text/plain'], ['Speech-Language', 'fr-FR']], 'bonjour');
+    assert.deepEqual(msgs, [
+      `res ${id} 200 IN-PROGRESS`,
+      `evt SPEAK-COMPLETE ${id} COMPLETE 002 parse-failure`,
+    ]);
+    const id2 = h.send(
+      'speechsynth',
+      'SPEAK',
+      [
+        ['Content-Type', 'text/plain'],
+        ['Speech-Language', 'fr-FR'],
+      ],
+      'bonjour',
+    );
     assert.deepEqual(briefs(h.take()), [`res ${id2} 407 COMPLETE 005 language-unsupported`]);
   });
 
   it('RECOGNIZE end to end: espeak-ng "yes" with builtin:grammar/boolean → START-OF-INPUT, success, NLSML true', async () => {
     const h = await session();
-    const id = h.send('speechrecog', 'RECOGNIZE', [['Content-Type', 'text/uri-list']], 'builtin:grammar/boolean\n');
+    const id = h.send(
+      'speechrecog',
+      'RECOGNIZE',
+      [['Content-Type', 'text/uri-list']],
+      'builtin:grammar/boolean\n',
+    );
     await until(() => h.sent.length > 0);
     assert.deepEqual(briefs(h.take()), [`res ${id} 200 IN-PROGRESS`]);
     const yes = espeakPcm('yes', 8000);
@@ -101,10 +130,15 @@ describe('built-in engines through the sans-IO MRCP server core (MrcpServerSessi
 
   it('RECOGNIZE: a result below Confidence-Threshold is 001 no-match', async () => {
     const h = await session();
-    const id = h.send('speechrecog', 'RECOGNIZE', [
-      ['Content-Type', 'text/uri-list'],
-      ['Confidence-Threshold', '0.99'],
-    ], 'builtin:grammar/digits\n');
+    const id = h.send(
+      'speechrecog',
+      'RECOGNIZE',
+      [
+        ['Content-Type', 'text/uri-list'],
+        ['Confidence-Threshold', '0.99'],
+      ],
+      'builtin:grammar/digits\n',
+    );
     await until(() => h.sent.length > 0);
     h.take();
     const four = espeakPcm('four', 8000);
@@ -122,21 +156,39 @@ describe('built-in engines through the sans-IO MRCP server core (MrcpServerSessi
 
   it('RECOGNIZE with no speech: 002 no-input-timeout, and the decoder is released', async () => {
     const h = await session();
-    const id = h.send('speechrecog', 'RECOGNIZE', [
-      ['Content-Type', 'text/uri-list'],
-      ['No-Input-Timeout', '1000'],
-    ], 'builtin:grammar/boolean\n');
+    const id = h.send(
+      'speechrecog',
+      'RECOGNIZE',
+      [
+        ['Content-Type', 'text/uri-list'],
+        ['No-Input-Timeout', '1000'],
+      ],
+      'builtin:grammar/boolean\n',
+    );
     await until(() => h.sent.length > 0);
     h.take();
-    h.push('speechrecog', Array.from({ length: 60 }, () => new Int16Array(160)));
+    h.push(
+      'speechrecog',
+      Array.from({ length: 60 }, () => new Int16Array(160)),
+    );
     assert.deepEqual(briefs(h.take()), [`evt RECOGNITION-COMPLETE ${id} COMPLETE 002 no-input-timeout`]);
     assert.equal(sphinx.stats.running, 0);
   });
 
   it('local barge-in: caller speech during a prompt stops it (SPEAK-COMPLETE barge-in)', async () => {
     const h = await session();
-    const sid = h.send('speechsynth', 'SPEAK', [['Content-Type', 'text/plain']], 'Please listen to the following long menu of options.');
-    const rid = h.send('speechrecog', 'RECOGNIZE', [['Content-Type', 'text/uri-list']], 'builtin:grammar/boolean\n');
+    const sid = h.send(
+      'speechsynth',
+      'SPEAK',
+      [['Content-Type', 'text/plain']],
+      'Please listen to the following long menu of options.',
+    );
+    const rid = h.send(
+      'speechrecog',
+      'RECOGNIZE',
+      [['Content-Type', 'text/uri-list']],
+      'builtin:grammar/boolean\n',
+    );
     await until(() => h.sent.length >= 2);
     await sleep(100);
     h.take();
@@ -152,7 +204,10 @@ describe('built-in engines through the sans-IO MRCP server core (MrcpServerSessi
     }
     await until(() => event(h, 'RECOGNITION-COMPLETE') !== undefined);
     const b = briefs(h.take());
-    assert.deepEqual(b.slice(0, 2), [`evt START-OF-INPUT ${rid} IN-PROGRESS`, `evt SPEAK-COMPLETE ${sid} COMPLETE 001 barge-in`]);
+    assert.deepEqual(b.slice(0, 2), [
+      `evt START-OF-INPUT ${rid} IN-PROGRESS`,
+      `evt SPEAK-COMPLETE ${sid} COMPLETE 001 barge-in`,
+    ]);
     assert.equal(b[2], `evt RECOGNITION-COMPLETE ${rid} COMPLETE 000 success`);
     h.session.close();
   });

@@ -63,7 +63,10 @@ describe('speech grammars: SRGS XML / ABNF / builtins → JSGF and exact word ma
     const r = await c.request([inline(XML, COLORS_XML), builtin('builtin:grammar/digits?length=3', 2)]);
     assert.match(r.jsgf, /^#JSGF V1\.0;\ngrammar voicegate;\n/);
     assert.match(r.jsgf, /public <vg_root> = \/1\/ <g0_r0> \| \/2\/ <g1_r0> \| \/0\.5\/ <vg_noise>;/);
-    assert.match(r.jsgf, /<g0_r0> = \( \( \[ the \] \) \( \( red \) \| \( green \) \| \( blue \) \) <g0_r1> \);/);
+    assert.match(
+      r.jsgf,
+      /<g0_r0> = \( \( \[ the \] \) \( \( red \) \| \( green \) \| \( blue \) \) <g0_r1> \);/,
+    );
     assert.match(r.jsgf, /<g1_r0> = \( <vg_s0> <vg_s0> <vg_s0> \);/);
     assert.ok(r.dict.includes('red R EH D\n') && r.dict.includes('one(2) HH W AH N\n'));
     assert.ok(r.dict.startsWith('_spn_ +SPN+\n_nsn_ +NSN+\n'));
@@ -120,17 +123,30 @@ describe('speech grammars: SRGS XML / ABNF / builtins → JSGF and exact word ma
       'grammar-compilation-failure',
       /recursive rule r/,
     );
-    await fails(inline(ABNF, '#ABNF 1.0;\nroot $a;\n$a = go $b; $b = [$a];'), 'grammar-compilation-failure', /recursive/);
+    await fails(
+      inline(ABNF, '#ABNF 1.0;\nroot $a;\n$a = go $b; $b = [$a];'),
+      'grammar-compilation-failure',
+      /recursive/,
+    );
   });
 
   it('100,000 items, deep nesting and repeat blow-up are compilation failures, quickly', async () => {
     const items = Array.from({ length: 100_000 }, () => 'a').join('|');
     const t0 = performance.now();
-    await fails(inline(ABNF, `#ABNF 1.0;\nroot $r;\n$r = ${items};`), 'grammar-compilation-failure', /more than 20000 items/);
+    await fails(
+      inline(ABNF, `#ABNF 1.0;\nroot $r;\n$r = ${items};`),
+      'grammar-compilation-failure',
+      /more than 20000 items/,
+    );
     const xml =
-      '<grammar root="r"><rule id="r"><one-of>' + '<item>yes</item>'.repeat(100_000) + '</one-of></rule></grammar>';
+      '<grammar root="r"><rule id="r"><one-of>' +
+      '<item>yes</item>'.repeat(100_000) +
+      '</one-of></rule></grammar>';
     await fails(inline(XML, xml), 'grammar-compilation-failure', /larger than/);
-    const xml2 = '<grammar root="r"><rule id="r"><one-of>' + '<item>a</item>'.repeat(15_000) + '</one-of></rule></grammar>';
+    const xml2 =
+      '<grammar root="r"><rule id="r"><one-of>' +
+      '<item>a</item>'.repeat(15_000) +
+      '</one-of></rule></grammar>';
     await fails(inline(XML, xml2), 'grammar-compilation-failure', /more than 20000/);
     await fails(
       inline(ABNF, '#ABNF 1.0;\nroot $r;\n$r = ' + '('.repeat(5000) + 'yes' + ')'.repeat(5000) + ';'),
@@ -142,14 +158,25 @@ describe('speech grammars: SRGS XML / ABNF / builtins → JSGF and exact word ma
       'grammar-compilation-failure',
       /states/,
     );
-    await fails(inline(ABNF, '#ABNF 1.0;\nroot $a;\n$a = yes<5000>;'), 'grammar-compilation-failure', /out of range/);
+    await fails(
+      inline(ABNF, '#ABNF 1.0;\nroot $a;\n$a = yes<5000>;'),
+      'grammar-compilation-failure',
+      /out of range/,
+    );
     assert.ok(performance.now() - t0 < 10_000);
   });
 
   it('undefined rules, external references, unknown words and bad syntax fail to compile', async () => {
-    await fails(inline(ABNF, '#ABNF 1.0;\nroot $a;\n$a = $nothere;'), 'grammar-compilation-failure', /undefined rule/);
     await fails(
-      inline(XML, '<grammar root="r"><rule id="r"><ruleref uri="http://x.invalid/g.grxml#r"/></rule></grammar>'),
+      inline(ABNF, '#ABNF 1.0;\nroot $a;\n$a = $nothere;'),
+      'grammar-compilation-failure',
+      /undefined rule/,
+    );
+    await fails(
+      inline(
+        XML,
+        '<grammar root="r"><rule id="r"><ruleref uri="http://x.invalid/g.grxml#r"/></rule></grammar>',
+      ),
       'grammar-compilation-failure',
       /external rule reference/,
     );
@@ -165,11 +192,19 @@ describe('speech grammars: SRGS XML / ABNF / builtins → JSGF and exact word ma
       'grammar-compilation-failure',
       /DOCTYPE/i,
     );
-    await fails(inline('application/x-jsgf', '#JSGF V1.0;'), 'grammar-compilation-failure', /unsupported grammar type/);
+    await fails(
+      inline('application/x-jsgf', '#JSGF V1.0;'),
+      'grammar-compilation-failure',
+      /unsupported grammar type/,
+    );
   });
 
   it('unknown builtins fail to load; URIs are not fetched', async () => {
     await fails(builtin('builtin:grammar/shoesize'), 'grammar-load-failure', /unknown builtin/);
-    await fails({ ref: 'http://x.invalid/g.grxml', contentType: 'uri', weight: 1 }, 'uri-failure', /cannot fetch/);
+    await fails(
+      { ref: 'http://x.invalid/g.grxml', contentType: 'uri', weight: 1 },
+      'uri-failure',
+      /cannot fetch/,
+    );
   });
 });

@@ -114,10 +114,14 @@ export function voicedShare(s: Int16Array, rate: number): number {
 /** espeak-ng speaking `text`, as 16-bit mono PCM at `rate` (sox converts). */
 export function espeakPcm(text: string, rate: number, voice = 'en-us', extra: string[] = []): Int16Array {
   const wav = execFileSync('espeak-ng', ['-v', voice, ...extra, '--stdout', text], { maxBuffer: 64 << 20 });
-  const raw = execFileSync('sox', ['-t', 'wav', '-', '-r', String(rate), '-b', '16', '-c', '1', '-e', 'signed', '-t', 'raw', '-'], {
-    input: wav,
-    maxBuffer: 64 << 20,
-  });
+  const raw = execFileSync(
+    'sox',
+    ['-t', 'wav', '-', '-r', String(rate), '-b', '16', '-c', '1', '-e', 'signed', '-t', 'raw', '-'],
+    {
+      input: wav,
+      maxBuffer: 64 << 20,
+    },
+  );
   return new Int16Array(raw.buffer, raw.byteOffset, raw.length >> 1).slice();
 }
 

@@ -21,12 +21,16 @@ const COLORS_ABNF = readFileSync(fixtures + 'colors.abnf', 'utf8');
 const BOOL = builtin('builtin:grammar/boolean');
 const sphinx = createSphinxRecognizer();
 
-async function builtinRecognizer(o: Parameters<typeof createBuiltinEngines>[0] = {}): Promise<RecognizerEngine> {
+async function builtinRecognizer(
+  o: Parameters<typeof createBuiltinEngines>[0] = {},
+): Promise<RecognizerEngine> {
   const engines = await createBuiltinEngines({ synthesizer: false, ...o });
   return engines.find((e) => e.kind === 'recognizer') as RecognizerEngine;
 }
 
-function top(r: Awaited<ReturnType<typeof recognizeAudio>>): { instance: unknown; confidence: number } | undefined {
+function top(
+  r: Awaited<ReturnType<typeof recognizeAudio>>,
+): { instance: unknown; confidence: number } | undefined {
   const i = r.outcome?.interpretations[0];
   return i ? { instance: i.instance, confidence: i.confidence ?? 0 } : undefined;
 }
@@ -51,7 +55,11 @@ describe('PocketSphinx recognizer (real pocketsphinx, speech made by espeak-ng)'
   }
 
   it('builtin:grammar/digits: "one two three" (length=3) and "four"', async () => {
-    const r = await recognizeAudio(sphinx, [builtin('builtin:grammar/digits?length=3')], espeakPcm('one two three', 8000));
+    const r = await recognizeAudio(
+      sphinx,
+      [builtin('builtin:grammar/digits?length=3')],
+      espeakPcm('one two three', 8000),
+    );
     assert.equal(top(r)?.instance, '123');
     assert.ok((top(r)?.confidence ?? 0) > 0.9);
     const f = await recognizeAudio(sphinx, [builtin('builtin:grammar/digits')], espeakPcm('four', 8000));
@@ -63,7 +71,10 @@ describe('PocketSphinx recognizer (real pocketsphinx, speech made by espeak-ng)'
     const list = r.outcome?.interpretations ?? [];
     assert.ok(list.length >= 2, 'more than one interpretation');
     const confs = list.map((i) => i.confidence ?? 0);
-    assert.deepEqual([...confs].sort((a, b) => b - a), confs);
+    assert.deepEqual(
+      [...confs].sort((a, b) => b - a),
+      confs,
+    );
     assert.ok(confs.reduce((a, b) => a + b, 0) <= 1.001);
     assert.deepEqual(
       posteriors(
@@ -83,10 +94,18 @@ describe('PocketSphinx recognizer (real pocketsphinx, speech made by espeak-ng)'
   });
 
   it('SRGS XML and ABNF grammars: instances from their tags', async () => {
-    const x = await recognizeAudio(sphinx, [inline('application/srgs+xml', COLORS_XML)], espeakPcm('green', 8000));
+    const x = await recognizeAudio(
+      sphinx,
+      [inline('application/srgs+xml', COLORS_XML)],
+      espeakPcm('green', 8000),
+    );
     assert.equal(top(x)?.instance, 'GREEN');
     assert.equal(x.outcome?.interpretations[0]?.grammar, 'session:g1');
-    const a = await recognizeAudio(sphinx, [inline('application/srgs', COLORS_ABNF, 'session:c')], espeakPcm('red', 8000));
+    const a = await recognizeAudio(
+      sphinx,
+      [inline('application/srgs', COLORS_ABNF, 'session:c')],
+      espeakPcm('red', 8000),
+    );
     assert.equal(top(a)?.instance, 'RED');
     assert.equal(a.outcome?.interpretations[0]?.input, 'red');
   });
@@ -195,7 +214,10 @@ describe('PocketSphinx recognizer (real pocketsphinx, speech made by espeak-ng)'
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(events.slice(-2), ['start:dtmf', 'dtmf:final']);
     assert.equal((outcome as { mode: string }).mode, 'dtmf');
-    assert.equal((outcome as { interpretations: { instance: string }[] }).interpretations[0]?.instance, 'false');
+    assert.equal(
+      (outcome as { interpretations: { instance: string }[] }).interpretations[0]?.instance,
+      'false',
+    );
   });
 
   it('without PocketSphinx: one start-up error, speech grammars get language-unsupported, DTMF works', async () => {
@@ -206,7 +228,10 @@ describe('PocketSphinx recognizer (real pocketsphinx, speech made by espeak-ng)'
       warn() {},
       error: (m) => void lines.push(m),
     };
-    const rec = await builtinRecognizer({ pocketsphinx: { sphinxPath: '/nonexistent/pocketsphinx_batch' }, logger });
+    const rec = await builtinRecognizer({
+      pocketsphinx: { sphinxPath: '/nonexistent/pocketsphinx_batch' },
+      logger,
+    });
     assert.equal(lines.length, 1);
     assert.match(lines[0] ?? '', /pocketsphinx unavailable.*not found/);
     await assert.rejects(
@@ -268,7 +293,8 @@ describe('PocketSphinx recognizer (real pocketsphinx, speech made by espeak-ng)'
     });
     task.cancel();
     assert.equal(one.stats.running, 0);
-    for (let i = 0; i < 50 && (await readdir(root)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && (await readdir(root)).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(await readdir(root), []);
   });
 });
