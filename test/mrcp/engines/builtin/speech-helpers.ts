@@ -111,12 +111,16 @@ export function voicedShare(s: Int16Array, rate: number): number {
   return frames === 0 ? 0 : voiced / frames;
 }
 
-/** espeak-ng speaking `text`, as 16-bit mono PCM at `rate` (sox converts). */
+/**
+ * espeak-ng speaking `text`, as 16-bit mono PCM at `rate` (sox converts, with `-D`: sox dithers
+ * by default, which would make every run's audio, and so the recognizer's scores, a little
+ * different).
+ */
 export function espeakPcm(text: string, rate: number, voice = 'en-us', extra: string[] = []): Int16Array {
   const wav = execFileSync('espeak-ng', ['-v', voice, ...extra, '--stdout', text], { maxBuffer: 64 << 20 });
   const raw = execFileSync(
     'sox',
-    ['-t', 'wav', '-', '-r', String(rate), '-b', '16', '-c', '1', '-e', 'signed', '-t', 'raw', '-'],
+    ['-D', '-t', 'wav', '-', '-r', String(rate), '-b', '16', '-c', '1', '-e', 'signed', '-t', 'raw', '-'],
     {
       input: wav,
       maxBuffer: 64 << 20,
