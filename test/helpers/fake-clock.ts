@@ -1,23 +1,38 @@
-/** A manual clock for timer tests: time moves only when the test calls advance(). */
-import type { Clock, TimerHandle } from '../../src/rtp/index.js';
+/**
+ * The manual clock every layer's timer tests use: time moves only when a test calls advance(),
+ * and due timers fire in time order (ties in the order they were set), including timers they set.
+ * It satisfies each layer's own Clock interface structurally (sip, rtp, mrcp, dialing, media).
+ */
 
-export class FakeClock implements Clock {
-  private t = 0;
+interface FakeTimer {
+  /** Shares a property with the RTP layer's opaque TimerHandle (TypeScript's weak-type rule). */
+  readonly __timer?: never;
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+export class FakeClock {
+  private t: number;
   private seq = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
+  private readonly timers = new Set<FakeTimer>();
+
+  constructor(start = 0) {
+    this.t = start;
+  }
 
   now(): number {
     return this.t;
   }
 
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id as unknown as TimerHandle;
+  setTimeout(fn: () => void, ms: number): FakeTimer {
+    const timer: FakeTimer = { at: this.t + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.add(timer);
+    return timer;
   }
 
-  clearTimeout(id: TimerHandle): void {
-    this.timers.delete(id as unknown as number);
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as FakeTimer);
   }
 
   get pending(): number {
@@ -27,15 +42,29 @@ export class FakeClock implements Clock {
   /** Moves time forward by `ms`, running due timers in time order (and timers they set). */
   advance(ms: number): void {
     const end = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
+    for (let guard = 0; guard < 10_000_000; guard++) {
+      let next: FakeTimer | undefined;
+      for (const tm of this.timers) {
+        if (tm.at <= end && (!next || tm.at < next.at || (tm.at === next.at && tm.seq < next.seq))) next = tm;
+      }
       if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = Math.max(this.t, next[1].at);
-      next[1].fn();
+      this.timers.delete(next);
+      this.t = Math.max(this.t, next.at);
+      next.fn();
     }
     this.t = end;
+  }
+
+  /** Runs zero-delay work without moving time. */
+  flush(): void {
+    this.advance(0);
+  }
+
+  /** Advances in steps until `done()` or `maxMs` elapsed; returns the time taken. */
+  runUntil(done: () => boolean, maxMs: number, stepMs = 20): number {
+    const start = this.t;
+    while (!done() && this.t - start < maxMs) this.advance(stepMs);
+    return this.t - start;
   }
 
   /** Jumps time without running timers (an event-loop stall). */

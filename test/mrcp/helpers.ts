@@ -1,11 +1,11 @@
 /** Test helpers for the sans-IO MRCP server: a fake clock and a channel harness. */
+import { FakeClock as SharedFakeClock } from '../helpers/fake-clock.js';
 import {
   bodyText,
   EngineRegistry,
   headerValue,
   makeRequest,
   MrcpServerSession,
-  type Clock,
   type HeaderField,
   type MrcpEngine,
   type MrcpLogger,
@@ -14,37 +14,10 @@ import {
   type ServedResource,
 } from '../../src/mrcp/index.js';
 
-export class FakeClock implements Clock {
-  t = 1_700_000_000_000;
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): number {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.timers.delete(h as number);
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-  /** Moves time forward, firing due timers in order. */
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = end;
+/** The shared fake clock, starting at a realistic wall-clock time. */
+export class FakeClock extends SharedFakeClock {
+  constructor(start = 1_700_000_000_000) {
+    super(start);
   }
 }
 

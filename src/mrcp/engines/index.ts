@@ -12,3 +12,4 @@ export {
   type DtmfState,
 } from './test/dtmf-grammar.js';
 export { compileAbnfDtmf } from './test/dtmf-abnf.js';
+export * from './builtin/index.js';
