@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type client from 'prom-client';
 import { FrameClock } from '../media/index.js';
 import {
+  createBuiltinEngines,
   createTestRecognizer,
   createToneSynthesizer,
   createWavRecorder,
@@ -18,6 +19,7 @@ import {
   MrcpClient,
   MrcpServer,
   mrcpServerSipOptions,
+  type BuiltinEnginesOptions,
   type MrcpEngine,
   type MrcpNetCounters,
   type MrcpPoolEntry,
@@ -53,9 +55,11 @@ export interface MrcpServices {
 }
 
 /** The engines of one config entry (`test` or a module), filtered by resource, languages replaced. */
-async function loadEntry(entry: MrcpServerExtras['engines'][number]): Promise<MrcpEngine[]> {
+async function loadEntry(entry: MrcpServerExtras['engines'][number], logger: Logger): Promise<MrcpEngine[]> {
   let engines: MrcpEngine[];
-  if (entry.module === 'test') {
+  if (entry.module === 'builtin') {
+    engines = await createBuiltinEngines({ ...(entry.options as BuiltinEnginesOptions), logger });
+  } else if (entry.module === 'test') {
     const dir =
       typeof entry.options.recordDir === 'string'
         ? entry.options.recordDir
@@ -156,7 +160,7 @@ export function createMrcp(config: Config, logger: Logger, media: MediaShared): 
     name: 'mrcp',
     async start() {
       if (server) {
-        for (const entry of x.engines) for (const e of await loadEntry(entry)) engines.add(e);
+        for (const entry of x.engines) for (const e of await loadEntry(entry, slog)) engines.add(e);
         slog.info('MRCP engines', {
           engines: engines.list().map((e) => `${e.kind}/${e.name} ${e.languages.join(',')}`),
         });

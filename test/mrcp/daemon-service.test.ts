@@ -131,6 +131,25 @@ test('engines per resource and language: a plugin module and the test set', asyn
   }
 });
 
+test('`builtin` registers the built-in engines with their options', async () => {
+  const c = await config({
+    engines: [{ module: 'builtin', options: { synthesizer: false, pocketsphinx: false } }],
+  });
+  const mrcp = createMrcp(c, quiet, createMediaShared(c));
+  await mrcp.service.start();
+  try {
+    assert.equal(mrcp.engines.synthesizer('en-US'), undefined);
+    assert.ok(mrcp.engines.recognizer('en-US'), 'the routing recognizer (DTMF route) is registered');
+    const s = await mrcp.client!.openSession({ resources: ['speechrecog'] });
+    const rec = s.recognize({ uris: ['builtin:dtmf/digits?length=2'] });
+    s.sendDigits('42');
+    assert.equal((await rec.done).result?.interpretations[0]?.instance, '42');
+    s.close();
+  } finally {
+    await mrcp.service.stop();
+  }
+});
+
 test('a broken engine module fails the start with its name', async () => {
   const c = await config({ engines: [{ module: join(dir, 'missing.mjs'), options: {} }] });
   const mrcp = createMrcp(c, quiet, createMediaShared(c));

@@ -42,7 +42,7 @@ export const mrcpEngineSchema = z
       .string()
       .min(1)
       .describe(
-        '`test` (the deterministic test engines: tones, DTMF and energy results, WAV recorder) or a module path/package exporting `createEngines(options)`.',
+        '`builtin` (espeak-ng and PocketSphinx; options as `createBuiltinEngines`), `test` (deterministic tones, DTMF and energy results, WAV recorder) or a module path/package exporting `createEngines(options)`.',
       ),
     options: z.record(z.string(), z.unknown()).default({}).describe('Passed to `createEngines(options)`.'),
     resources: z
