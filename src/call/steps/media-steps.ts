@@ -16,8 +16,8 @@ export class PlayStep extends Step {
       if (this.ctx.digits.size > 0) return this.finish('barged');
       this.onCleanup(
         this.ctx.digits.watch(() => {
-          this.ctx.stopPlayback();
           this.finish('barged');
+          this.ctx.stopPlayback();
         }),
       );
     }

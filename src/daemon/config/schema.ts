@@ -7,7 +7,8 @@
  * scanners within minutes, so a deployment names its public addresses explicitly.
  */
 import { z } from 'zod';
-import { sipOptionsShape } from './sip-schema.js';
+import { callsSchema, LOOPBACK_TRUNK, mediaSchema } from './call-schema.js';
+import { sipOptionsShape, sipTrunkSchema } from './sip-schema.js';
 
 const host = z
   .string()
@@ -64,6 +65,14 @@ const sipSchema = z
       .prefault({})
       .describe('TLS certificates.'),
     ...sipOptionsShape,
+    // The defaults have one trunk, loopback, so `npm start` and a SIP client on this host reach the
+    // demo application; a config that lists its trunks replaces it.
+    trunks: z
+      .array(sipTrunkSchema)
+      .max(1000)
+      .default([LOOPBACK_TRUNK])
+      .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'trunk names must be unique')
+      .describe('Carrier trunks (default: `loopback`, accepting 127.0.0.0/8 and ::1).'),
   })
   .prefault({})
   .describe('Trunk-facing SIP user agent.');
@@ -106,6 +115,8 @@ export const configSchema = z
     http: httpSchema,
     sip: sipSchema,
     rtp: rtpSchema,
+    media: mediaSchema,
+    calls: callsSchema,
     mrcpServer: mrcpServerSchema,
     shutdown: shutdownSchema,
   })
