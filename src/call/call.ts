@@ -255,6 +255,7 @@ export class Call implements StepContext {
       end,
       stats: leg?.finalStats,
       earlyMedia: leg?.earlyMedia ?? false,
+      holds: leg?.holds ?? 0,
       digits: this.digits.history,
       steps: this.executor.records.map((r) => ({
         type: r.type,

@@ -48,6 +48,8 @@ export interface Cdr {
   };
   readonly codec: string | null;
   readonly earlyMedia: boolean;
+  /** Times the peer put the call on hold (re-INVITE/UPDATE sendonly, inactive or c=0.0.0.0). */
+  readonly holds: number;
   /** Every digit received, in order, whatever carried it. */
   readonly digits: string;
   readonly digitSources: { readonly rfc4733: number; readonly inband: number; readonly info: number };
@@ -68,6 +70,7 @@ export interface CdrInput {
   end: LegEnd;
   stats: MediaStreamStats | undefined;
   earlyMedia: boolean;
+  holds: number;
   digits: readonly string[];
   steps: readonly { type: string; outcome: string; value?: string }[];
 }
@@ -98,6 +101,7 @@ export function buildCdr(i: CdrInput): Cdr {
     },
     codec: s?.codec ?? null,
     earlyMedia: i.earlyMedia,
+    holds: i.holds,
     digits: i.digits.join(''),
     digitSources: s?.digits ?? { rfc4733: 0, inband: 0, info: 0 },
     rtp: r

@@ -45,6 +45,8 @@ export class Leg {
   outgoing: OutgoingCall | undefined;
   end: LegEnd | undefined;
   held = false;
+  /** Times the peer put the call on hold. */
+  holds = 0;
   earlyMedia = false;
   readonly times: LegTimes;
   finalStats: MediaStreamStats | undefined;
@@ -105,6 +107,7 @@ export class Leg {
     this.mediaOn = true;
     if (audio.remoteHold !== this.held) {
       this.held = audio.remoteHold;
+      if (this.held) this.holds++;
       this.ctx.logger.info(audio.remoteHold ? 'call held by the peer' : 'call resumed by the peer', {
         callId: this.callId,
       });
