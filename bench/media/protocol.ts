@@ -24,6 +24,8 @@ export type FromServer =
       packetsOut: number;
       maxLateMs: number;
       skippedTicks: number;
+      errors: number;
+      ticks: number;
     };
 
 export type ToGenerator =
