@@ -42,3 +42,4 @@ export type { RecordingHandle, StepContext } from './steps/step-context.js';
 export { StepExecutor, type StepRecord } from './steps/step-executor.js';
 export { createStep } from './steps/step-factory.js';
 export { expandDigits } from './steps/media-steps.js';
+export { CallDialControl, NATIVE_PRIMITIVES, type DialControlOptions } from './dial-control.js';

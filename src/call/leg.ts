@@ -383,7 +383,11 @@ export class Leg {
     const m = this.resolveMethod(method);
     if (m === 'info') return this.sendInfoDigits(digits, toneMs, gapMs);
     return new Promise((resolve) => {
-      const r = this.stream.sendDigits(digits, m, { toneMs, gapMs, onDone: () => resolve({ ok: true }) });
+      const r = this.stream.sendDigits(digits, m, {
+        toneMs,
+        gapMs,
+        onDone: (completed) => resolve(completed ? { ok: true } : { ok: false, reason: 'call ended' }),
+      });
       if (!r.ok) resolve({ ok: false, reason: r.reason });
     });
   }

@@ -34,6 +34,7 @@ export interface GateOptions {
   pool?: PortPool;
   frameClock?: FrameClock;
   maxCalls?: number;
+  inbandDetect?: 'auto' | 'on' | 'off';
 }
 
 const noop = (): void => undefined;
@@ -78,6 +79,7 @@ export class Gate {
       promptsDir: PROMPTS,
       recordingsDir: this.recordings,
       ...(o.maxCalls !== undefined ? { maxCalls: o.maxCalls } : {}),
+      ...(o.inbandDetect ? { inbandDetect: o.inbandDetect } : {}),
       logger: quiet,
       onCdr: (c) => this.cdrs.push(c),
     });

@@ -70,7 +70,7 @@ interface PendingDigits {
   method: SendDigitsMethod;
   /** RFC 4733: digits sent to the end when done. */
   target: number;
-  onDone: (() => void) | undefined;
+  onDone: ((completed: boolean) => void) | undefined;
 }
 
 export class MediaStream {
@@ -413,12 +413,13 @@ export class MediaStream {
 
   /**
    * Sends digits as RFC 4733 events (replacing audio while they last) or as in-band Q.23 tones
-   * mixed into the outgoing audio. `onDone` runs once the last digit (and its gap) went out.
+   * mixed into the outgoing audio. `onDone(true)` runs once the last digit (and its gap) went out,
+   * `onDone(false)` if the stream closed first.
    */
   sendDigits(
     digits: string,
     method: SendDigitsMethod,
-    options: { toneMs?: number; gapMs?: number; volume?: number; onDone?: () => void } = {},
+    options: { toneMs?: number; gapMs?: number; volume?: number; onDone?: (completed: boolean) => void } = {},
   ): StreamSendResult {
     if (this.state !== 'running') return { ok: false, reason: 'not-running' };
     if (!/^[0-9*#A-Da-d]+$/.test(digits)) return { ok: false, reason: 'invalid' };
@@ -471,7 +472,7 @@ export class MediaStream {
         continue;
       }
       this.pendingDigits.splice(i, 1);
-      p.onDone?.();
+      p.onDone?.(true);
     }
   }
 
@@ -503,7 +504,8 @@ export class MediaStream {
       this.taps.delete(t);
       t.close?.();
     }
-    this.pendingDigits.length = 0;
+    // Digits still queued will not go out: their callers learn it.
+    for (const p of this.pendingDigits.splice(0)) p.onDone?.(false);
     this.codec?.close();
     this.rxResampler?.close();
     this.txResampler?.close();
