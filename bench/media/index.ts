@@ -156,6 +156,11 @@ async function main(): Promise<void> {
     }
   }
   console.log(
+    `load average (1/5/15 min) before: ${loadBefore}, after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
     `node ${process.version}, ${WINDOW_MS / 1000} s window after ${WARMUP_MS / 1000} s warm-up per step, PCMA 20 ms, loopback`,
   );
   console.log(table(rows));
