@@ -63,6 +63,8 @@ const silentLogger: MediaLogger = { debug: noop, info: noop, warn: noop, error: 
 
 interface Playing {
   source: AudioSource;
+  /** What play() was given (source may be its resampling wrapper). */
+  original: AudioSource;
   onEnd: ((why: PlayEnd) => void) | undefined;
 }
 
@@ -183,6 +185,11 @@ export class MediaStream {
 
   get isPlaying(): boolean {
     return this.playing !== undefined;
+  }
+
+  /** The source playing now (as given to play()). */
+  get playingSource(): AudioSource | undefined {
+    return this.playing?.original;
   }
 
   get telephoneEvent(): boolean {
@@ -362,7 +369,7 @@ export class MediaStream {
     }
     if (this.playing) this.endPlayback('replaced');
     const s = source.rate === this.streamRate ? source : resampled(source, this.streamRate);
-    this.playing = { source: s, onEnd: options.onEnd };
+    this.playing = { source: s, original: source, onEnd: options.onEnd };
     this.session.markTalkspurt();
   }
 
