@@ -448,7 +448,12 @@ export class Leg {
     this.end = end;
     this.times.end = this.ctx.clock.now();
     this.state = 'terminated';
-    this.ctx.logger.debug('leg -> terminated', { callId: this.callId, by: end.by, what: end.what });
+    this.ctx.logger.debug('leg -> terminated', {
+      callId: this.callId,
+      direction: this.direction,
+      by: end.by,
+      what: end.what,
+    });
     this.finalStats = this.stream.stats();
     this.closing = this.stream.close(end.what);
     this.events.onEnded?.(end);

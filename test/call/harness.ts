@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   CallManager,
   type AppSpec,
+  type CallLogger,
   type Cdr,
   type RouteSpec,
   type TrunkMedia,
@@ -35,6 +36,7 @@ export interface GateOptions {
   frameClock?: FrameClock;
   maxCalls?: number;
   inbandDetect?: 'auto' | 'on' | 'off';
+  logger?: CallLogger;
 }
 
 const noop = (): void => undefined;
@@ -80,7 +82,7 @@ export class Gate {
       recordingsDir: this.recordings,
       ...(o.maxCalls !== undefined ? { maxCalls: o.maxCalls } : {}),
       ...(o.inbandDetect ? { inbandDetect: o.inbandDetect } : {}),
-      logger: quiet,
+      logger: o.logger ?? quiet,
       onCdr: (c) => this.cdrs.push(c),
     });
   }
