@@ -74,6 +74,7 @@ describe('CallDialControl', () => {
       events.filter((e) => (e.type === 'digits-done' || e.type === 'digits-failed') && e.id === 4).length,
       1,
     );
+    await until(() => callee.cdrs.length === 1, 'the callee CDR');
     const cdr = callee.cdrs[0]!;
     assert.equal(cdr.digits, '1234#');
     assert.deepEqual(cdr.digitSources, { rfc4733: 3, info: 1, inband: 1 });
