@@ -33,6 +33,9 @@ interface Row {
   memPerCallKB: number;
   gcsPer100k: number;
   maxLateMs: number;
+  loopMaxMs: number;
+  skipped: number;
+  jb: string;
   pass: boolean;
 }
 
@@ -73,13 +76,17 @@ async function step(mode: ServerMode, calls: number): Promise<Row> {
       pairs: mode === 'bridge' ? 'bridge' : 'echo',
     } satisfies ToGenerator);
     await sleep(WARMUP_MS);
+    // The server's counters are read first (a pause of a few ms on its loop), settled, then the
+    // generator counts; at the end the generator stops counting before the server is read again.
     server.send({ type: 'window-start' } satisfies ToServer);
+    await next(server, 'window-started');
+    await sleep(300);
     gen.send({ type: 'window-start' } satisfies ToGenerator);
     await sleep(WINDOW_MS);
-    server.send({ type: 'window-end' } satisfies ToServer);
     gen.send({ type: 'window-end' } satisfies ToGenerator);
-    const sw = await next<Extract<FromServer, { type: 'window' }>>(server, 'window');
     const gw = await next<Extract<FromGenerator, { type: 'window' }>>(gen, 'window');
+    server.send({ type: 'window-end' } satisfies ToServer);
+    const sw = await next<Extract<FromServer, { type: 'window' }>>(server, 'window');
     const lossPct = gw.sent > 0 ? (100 * (gw.sent - gw.matched)) / gw.sent : 100;
     const serverCores = sw.cpuMs / sw.wallMs;
     const mem = ready.memory.rss - ready.baseline.rss;
@@ -99,6 +106,9 @@ async function step(mode: ServerMode, calls: number): Promise<Row> {
       memPerCallKB: mem / calls / 1024,
       gcsPer100k: packets > 0 ? (sw.gcs * 100_000) / packets : 0,
       maxLateMs: sw.maxLateMs,
+      loopMaxMs: sw.loopDelayMaxMs,
+      skipped: sw.skippedTicks,
+      jb: `${sw.jitterBuffer.dropped}/${sw.jitterBuffer.late}/${sw.jitterBuffer.underruns}`,
       pass: lossPct < 0.1 && serverCores < 0.95,
     };
   } finally {
@@ -117,7 +127,7 @@ const fmt = (n: number, d = 0): string =>
 
 function table(rows: Row[]): string {
   const head =
-    '| server | calls | streams | loss % | server CPU (cores) | generator CPU | packets/s in | packets/s out | added jitter p50 / p99 / p99.9 ms | frame tick max late ms | memory per call KB | young GCs per 100k packets | pass |';
+    '| server | calls | streams | loss % | server CPU (cores) | generator CPU | packets/s in | packets/s out | added jitter p50 / p99 / p99.9 ms | server loop delay max ms | frame ticks skipped | jitter buffer dropped/late/underruns | memory per call KB | young GCs per 100k packets | pass |';
   const sep =
     '|' +
     head
@@ -128,7 +138,7 @@ function table(rows: Row[]): string {
     '|';
   const lines = rows.map(
     (r) =>
-      `| ${r.mode === 'relay' ? 'bare dgram relay (baseline)' : r.mode === 'echo' ? 'voicegate echo' : 'voicegate bridge'} | ${r.calls} | ${r.streams} | ${fmt(r.lossPct, 3)} | ${fmt(r.serverCores, 2)} | ${fmt(r.genCores, 2)} | ${fmt(r.ppsIn)} | ${fmt(r.ppsOut)} | ${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} / ${fmt(r.p999, 1)} | ${r.mode === 'relay' ? '—' : fmt(r.maxLateMs, 1)} | ${fmt(r.memPerCallKB, 1)} | ${fmt(r.gcsPer100k, 2)} | ${r.pass ? 'yes' : 'no'} |`,
+      `| ${r.mode === 'relay' ? 'bare dgram relay (baseline)' : r.mode === 'echo' ? 'voicegate echo' : 'voicegate bridge'} | ${r.calls} | ${r.streams} | ${fmt(r.lossPct, 3)} | ${fmt(r.serverCores, 2)} | ${fmt(r.genCores, 2)} | ${fmt(r.ppsIn)} | ${fmt(r.ppsOut)} | ${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} / ${fmt(r.p999, 1)} | ${fmt(r.loopMaxMs, 1)} | ${r.mode === 'relay' ? '—' : r.skipped} | ${r.mode === 'relay' ? '—' : r.jb} | ${fmt(r.memPerCallKB, 1)} | ${fmt(r.gcsPer100k, 2)} | ${r.pass ? 'yes' : 'no'} |`,
   );
   return [head, sep, ...lines].join('\n');
 }

@@ -9,6 +9,7 @@ export type ToServer =
   | { type: 'exit' };
 
 export type FromServer =
+  | { type: 'window-started' }
   | {
       type: 'ready';
       ports: number[];
@@ -24,7 +25,9 @@ export type FromServer =
       packetsOut: number;
       maxLateMs: number;
       skippedTicks: number;
+      loopDelayMaxMs: number;
       errors: number;
+      jitterBuffer: { dropped: number; late: number; underruns: number; concealedMs: number };
       ticks: number;
     };
 

@@ -6,13 +6,16 @@
  * re-encoded: the transcoding path).
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { FrameClock, FrameQueueSource, MediaBridge, MediaStream } from '../../src/media/index.js';
 import { PortPool } from '../../src/rtp/index.js';
 import type { NegotiatedAudio } from '../../src/sdp/index.js';
 import type { FromServer, ServerMode, ToServer } from './protocol.js';
 
 let gcs = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+let skipped0 = 0;
 new PerformanceObserver((l) => (gcs += l.getEntries().length)).observe({ entryTypes: ['gc'] });
 
 const send = (m: FromServer): void => void process.send?.(m);
@@ -24,7 +27,7 @@ let packetsOut = 0;
 let cpu0 = process.cpuUsage();
 let t0 = 0;
 let gc0 = 0;
-let io0 = { in: 0, out: 0 };
+let io0: Counts = { in: 0, out: 0, jbDropped: 0, jbLate: 0, jbUnderruns: 0, concealedMs: 0 };
 
 function audio(remotePort: number): NegotiatedAudio {
   return {
@@ -103,16 +106,38 @@ async function setup(mode: ServerMode, remotes: number[], portBase: number): Pro
   return ports;
 }
 
-function rtpCounts(): { in: number; out: number } {
-  if (streams.length === 0) return { in: packetsIn, out: packetsOut };
-  let i = 0;
-  let o = 0;
+interface Counts {
+  in: number;
+  out: number;
+  jbDropped: number;
+  jbLate: number;
+  jbUnderruns: number;
+  concealedMs: number;
+}
+
+function rtpCounts(): Counts {
+  const c: Counts = {
+    in: packetsIn,
+    out: packetsOut,
+    jbDropped: 0,
+    jbLate: 0,
+    jbUnderruns: 0,
+    concealedMs: 0,
+  };
+  if (streams.length === 0) return c;
+  c.in = 0;
+  c.out = 0;
   for (const s of streams) {
-    const st = s.session.getStats();
-    i += st.received.packets;
-    o += st.sent.packets;
+    const ms = s.stats();
+    const st = ms.rtp;
+    c.in += st.received.packets;
+    c.out += st.sent.packets;
+    c.jbDropped += st.jitterBuffer?.dropped ?? 0;
+    c.jbLate += st.jitterBuffer?.late ?? 0;
+    c.jbUnderruns += st.jitterBuffer?.underruns ?? 0;
+    c.concealedMs += ms.concealedMs;
   }
-  return { in: i, out: o };
+  return c;
 }
 
 process.on('message', (m: ToServer) => {
@@ -126,7 +151,10 @@ process.on('message', (m: ToServer) => {
       t0 = performance.now();
       gc0 = gcs;
       frameClock.stats.maxLateMs = 0;
+      skipped0 = frameClock.stats.skippedTicks;
+      loopDelay.reset();
       io0 = rtpCounts();
+      send({ type: 'window-started' });
     } else if (m.type === 'window-end') {
       const c = process.cpuUsage(cpu0);
       const io = rtpCounts();
@@ -138,8 +166,15 @@ process.on('message', (m: ToServer) => {
         packetsIn: io.in - io0.in,
         packetsOut: io.out - io0.out,
         maxLateMs: frameClock.stats.maxLateMs,
-        skippedTicks: frameClock.stats.skippedTicks,
+        skippedTicks: frameClock.stats.skippedTicks - skipped0,
+        loopDelayMaxMs: loopDelay.max / 1e6,
         errors: frameClock.stats.subscriberErrors,
+        jitterBuffer: {
+          dropped: io.jbDropped - io0.jbDropped,
+          late: io.jbLate - io0.jbLate,
+          underruns: io.jbUnderruns - io0.jbUnderruns,
+          concealedMs: io.concealedMs - io0.concealedMs,
+        },
         ticks: frameClock.stats.ticks,
       });
     } else if (m.type === 'exit') {
