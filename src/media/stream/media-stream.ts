@@ -135,6 +135,7 @@ export class MediaStream {
     this.toneBuf = new Int16Array(this.frameSamples);
     const maxMs = Math.max(60, Math.min(options.maxBufferedMs ?? 200, 2000));
     this.fifoSamples = Math.round((16000 * maxMs) / 1000);
+    this.makeVad();
   }
 
   /** Opens the RTP session (a port pair from the pool); media flows after configure(). Never throws. */
@@ -249,10 +250,15 @@ export class MediaStream {
     this.rxFrame = new Int16Array(this.frameSamples);
     this.txFrame = new Int16Array(this.frameSamples);
     this.toneBuf = new Int16Array(this.frameSamples);
-    if (this.options.vad) {
-      const o = this.options.vad === true ? {} : this.options.vad;
-      this.vad = new Vad({ ...o, sampleRate: rate, logger: this.log });
-    }
+    this.makeVad();
+  }
+
+  private makeVad(): void {
+    this.vad?.close();
+    this.vad = undefined;
+    if (!this.options.vad) return;
+    const o = this.options.vad === true ? {} : this.options.vad;
+    this.vad = new Vad({ ...o, sampleRate: this.streamRate, logger: this.log });
   }
 
   // --- the tick ---
