@@ -105,7 +105,15 @@ export class CallManager {
       clock: this.clock,
       logger: this.log,
     };
-    opts.stack.delegate = { ...opts.stack.delegate, onInvite: (ic) => void this.onInvite(ic) };
+    opts.stack.delegate = {
+      ...opts.stack.delegate,
+      onInvite: (ic) =>
+        void this.onInvite(ic).catch((err: Error) => {
+          // A bug must not leave the caller hanging: answer 500 and say why in the log.
+          this.log.error('incoming call failed', { callId: ic.callId, error: err.message, stack: err.stack });
+          ic.reject(500, { headers: [['Reason', reasonHeader(41)]] });
+        }),
+    };
   }
 
   mediaFor(trunk: string | null): TrunkMedia {
@@ -194,7 +202,14 @@ export class CallManager {
       return leg.incomingEnded(487);
     }
     if (!leg.takeInvite(ic)) return;
-    void call.runApp(app);
+    this.run(call, app);
+  }
+
+  private run(call: Call, app: AppSpec): void {
+    call.runApp(app).catch((err: Error) => {
+      this.log.error('application failed', { callId: call.callId, app: app.name, error: err.message });
+      call.hangup(41, 'app-error');
+    });
   }
 
   private wireDigits(call: Call): void {
@@ -246,7 +261,7 @@ export class CallManager {
     if (o.app) {
       const app = o.app;
       call.listeners.add((ev) => {
-        if (ev.type === 'answered') void call.runApp(app);
+        if (ev.type === 'answered') this.run(call, app);
       });
     }
     this.log.info('outgoing call', { callId: oc.callId, trunk: o.trunk, to: o.to });

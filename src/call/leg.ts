@@ -455,7 +455,9 @@ export class Leg {
       what: end.what,
     });
     this.finalStats = this.stream.stats();
-    this.closing = this.stream.close(end.what);
+    this.closing = this.stream.close(end.what).catch((err: Error) => {
+      this.ctx.logger.warn('media stream close failed', { callId: this.callId, error: err.message });
+    });
     this.events.onEnded?.(end);
   }
 
