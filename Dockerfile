@@ -28,6 +28,8 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/build/Release/voicegate_native.node ./build/Release/voicegate_native.node
 COPY --from=build /src/dist/src ./dist/src
+COPY prompts ./prompts
+COPY profiles ./profiles
 COPY deploy/voicegate.example.yaml ./deploy/voicegate.example.yaml
 ENV NODE_ENV=production \
     VOICEGATE_SIP_HOST=0.0.0.0 \

@@ -7,7 +7,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type client from 'prom-client';
-import { FrameClock } from '../media/index.js';
 import {
   createBuiltinEngines,
   createTestRecognizer,
@@ -25,27 +24,12 @@ import {
   type MrcpPoolEntry,
   type LatencyHistogram,
 } from '../mrcp/index.js';
-import { newDropCounters, PortPool, type RtpDropCounters } from '../rtp/index.js';
 import type { Config } from './config/index.js';
-import { mrcpClientConfig, mrcpServerExtras, type MrcpServerExtras } from './config/mrcp-schema.js';
 import type { Logger } from './logger.js';
+import type { MediaShared } from './media-shared.js';
 import type { Service } from './service.js';
 
 /** What the MRCP sessions share with the call layer: one port pool and one frame clock per daemon. */
-export interface MediaShared {
-  pool: PortPool;
-  frameClock: FrameClock;
-  counters: RtpDropCounters;
-}
-
-/** The daemon's RTP port pool, frame clock and drop counters (one each per process). */
-export function createMediaShared(config: Config): MediaShared {
-  return {
-    pool: new PortPool({ min: config.rtp.portMin, max: config.rtp.portMax }),
-    frameClock: new FrameClock(),
-    counters: newDropCounters(),
-  };
-}
 
 export interface MrcpServices {
   server: MrcpServer | undefined;
@@ -55,7 +39,10 @@ export interface MrcpServices {
 }
 
 /** The engines of one config entry (`test` or a module), filtered by resource, languages replaced. */
-async function loadEntry(entry: MrcpServerExtras['engines'][number], logger: Logger): Promise<MrcpEngine[]> {
+async function loadEntry(
+  entry: Config['mrcpServer']['engines'][number],
+  logger: Logger,
+): Promise<MrcpEngine[]> {
   let engines: MrcpEngine[];
   if (entry.module === 'builtin') {
     engines = await createBuiltinEngines({ ...(entry.options as BuiltinEnginesOptions), logger });
@@ -80,8 +67,8 @@ async function loadEntry(entry: MrcpServerExtras['engines'][number], logger: Log
 
 export function createMrcp(config: Config, logger: Logger, media: MediaShared): MrcpServices {
   const s = config.mrcpServer;
-  const x = mrcpServerExtras(s);
-  const c = mrcpClientConfig((config as { mrcpClient?: unknown }).mrcpClient);
+  const x = s;
+  const c = config.mrcpClient;
   const engines = new EngineRegistry();
   const slog = logger.child({ component: 'mrcp-server' });
   const clog = logger.child({ component: 'mrcp-client' });

@@ -2,11 +2,14 @@
  * Builds the layers' services from the config. The daemon is the only place that knows all of
  * them; each layer's issue adds its service here.
  */
+import type { Cdr } from '../call/index.js';
+import { callService, createCallLayer, registerCallMetrics } from './call-service.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './logger.js';
+import { createMediaShared } from './media-shared.js';
 import type { DaemonMetrics } from './metrics.js';
+import { createMrcp, registerMrcpMetrics } from './mrcp-service.js';
 import type { Service } from './service.js';
-import { createMediaShared, createMrcp, registerMrcpMetrics } from './mrcp-service.js';
 import { createSipStack, registerSipMetrics, sipService } from './sip-service.js';
 
 export interface ServiceContext {
@@ -18,11 +21,13 @@ export interface ServiceContext {
 export function buildServices(ctx: ServiceContext): Service[] {
   const stack = createSipStack(ctx.config, ctx.logger);
   registerSipMetrics(ctx.metrics.registry, stack);
-  // --- MRCP (issue 6): the built-in MRCPv2 server and the MRCP client. `media` (RTP port pool,
-  // frame clock, drop counters) must be the daemon's only one: the call layer shares it.
-  const media = createMediaShared(ctx.config);
+  // One RTP port pool, frame clock and drop counter set for calls and MRCP sessions alike.
+  const media = createMediaShared(ctx.config, ctx.logger);
+  const hook: { cdr?: (cdr: Cdr) => void } = {};
+  const calls = createCallLayer(ctx.config, stack, ctx.logger, media, (cdr) => hook.cdr?.(cdr));
+  hook.cdr = registerCallMetrics(ctx.metrics.registry, calls);
   const mrcp = createMrcp(ctx.config, ctx.logger, media);
   registerMrcpMetrics(ctx.metrics.registry, mrcp);
-  // --- end MRCP
-  return [sipService(stack), mrcp.service];
+  // Services stop in reverse order: calls end (BYE) and MRCP sessions close before the SIP stack.
+  return [sipService(stack), mrcp.service, callService(calls)];
 }

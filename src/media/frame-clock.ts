@@ -68,7 +68,8 @@ export class FrameClock {
   }
 
   private start(): void {
-    this.t0 = this.clock.now();
+    // Tick numbers continue across a stop and restart; the schedule restarts from now.
+    this.t0 = this.clock.now() - this.tick * this.periodMs;
     this.schedule();
   }
 

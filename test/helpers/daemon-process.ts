@@ -23,7 +23,14 @@ export class DaemonProcess {
   constructor(args: string[], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [CLI, ...args], {
       // Ephemeral SIP ports so test files can run daemons side by side.
-      env: { PATH: process.env.PATH ?? '', VOICEGATE_SIP_UDP_PORT: '0', VOICEGATE_SIP_TCP_PORT: '0', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        VOICEGATE_SIP_UDP_PORT: '0',
+        VOICEGATE_SIP_TCP_PORT: '0',
+        VOICEGATE_MRCP_SIP_PORT: '0',
+        VOICEGATE_MRCP_PORT: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     createInterface({ input: this.child.stdout! }).on('line', (text) => {

@@ -82,3 +82,23 @@ describe('FrameClock', () => {
     assert.equal(clock.running, false);
   });
 });
+
+describe('FrameClock restart', () => {
+  it('restarts on time after its subscribers left and came back (tick numbers continue)', () => {
+    const fc = new FakeClock();
+    const clock = new FrameClock(fc);
+    const off = clock.subscribe(() => undefined);
+    fc.advance(1000);
+    off();
+    fc.advance(5000);
+    const at: [number, number][] = [];
+    clock.subscribe((t) => at.push([t, fc.now()]));
+    fc.advance(60);
+    assert.deepEqual(at, [
+      [51, 6020],
+      [52, 6040],
+      [53, 6060],
+    ]);
+    clock.stop();
+  });
+});

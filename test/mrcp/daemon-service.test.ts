@@ -13,8 +13,8 @@ import { after, test } from 'node:test';
 import client from 'prom-client';
 import { parseConfigText, type Config } from '../../src/daemon/config/index.js';
 import { createLogger } from '../../src/daemon/logger.js';
-import { createMediaShared, createMrcp, registerMrcpMetrics } from '../../src/daemon/mrcp-service.js';
-import { mrcpClientConfig, mrcpServerExtras } from '../../src/daemon/config/mrcp-schema.js';
+import { createMrcp, registerMrcpMetrics } from '../../src/daemon/mrcp-service.js';
+import { createMediaShared } from '../../src/daemon/media-shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mrcp-svc-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,21 +44,27 @@ async function config(extra: Record<string, unknown>): Promise<Config> {
 }
 
 test('config defaults: every extra key has one', () => {
-  const x = mrcpServerExtras({ enabled: true, host: '127.0.0.1' });
+  const x = parseConfigText('', undefined).mrcpServer;
   assert.deepEqual(x.engines, [{ module: 'test', options: {} }]);
   assert.deepEqual(x.clients, ['127.0.0.0/8', '::1/128']);
   assert.equal(x.maxSessions, 1000);
-  const c = mrcpClientConfig(undefined);
+  const c = parseConfigText('', undefined).mrcpClient;
   assert.equal(c.enabled, true);
   assert.equal(c.timeouts.inviteMs, 5000);
   assert.deepEqual(c.pools, []);
-  assert.throws(() => mrcpServerExtras({ clients: ['not-an-ip'] }));
-  assert.throws(() => mrcpClientConfig({ pools: [{ name: 'a', servers: [] }] }));
+  assert.throws(
+    () => parseConfigText('mrcpServer:\n  clients: [not-an-ip]\n', 'c.yaml'),
+    /c\.yaml:2: key "mrcpServer\.clients\.0"/,
+  );
+  assert.throws(
+    () => parseConfigText('mrcpClient:\n  pools:\n    - name: a\n      servers: []\n', 'c.yaml'),
+    /key "mrcpClient\.pools\.0\.servers"/,
+  );
 });
 
 test('the service runs the built-in server, the client reaches it, metrics show both sides', async () => {
   const c = await config({});
-  const mrcp = createMrcp(c, quiet, createMediaShared(c));
+  const mrcp = createMrcp(c, quiet, createMediaShared(c, quiet));
   const registry = new client.Registry();
   registerMrcpMetrics(registry, mrcp);
   await mrcp.service.start();
@@ -111,7 +117,7 @@ test('engines per resource and language: a plugin module and the test set', asyn
     ],
   });
   c.mrcpServer.enabled = true;
-  const mrcp = createMrcp(c, quiet, createMediaShared(c));
+  const mrcp = createMrcp(c, quiet, createMediaShared(c, quiet));
   await mrcp.service.start();
   try {
     assert.equal(mrcp.engines.synthesizer('fr-FR')?.name, 'plug-anna');
@@ -135,7 +141,7 @@ test('`builtin` registers the built-in engines with their options', async () => 
   const c = await config({
     engines: [{ module: 'builtin', options: { synthesizer: false, pocketsphinx: false } }],
   });
-  const mrcp = createMrcp(c, quiet, createMediaShared(c));
+  const mrcp = createMrcp(c, quiet, createMediaShared(c, quiet));
   await mrcp.service.start();
   try {
     assert.equal(mrcp.engines.synthesizer('en-US'), undefined);
@@ -152,7 +158,7 @@ test('`builtin` registers the built-in engines with their options', async () => 
 
 test('a broken engine module fails the start with its name', async () => {
   const c = await config({ engines: [{ module: join(dir, 'missing.mjs'), options: {} }] });
-  const mrcp = createMrcp(c, quiet, createMediaShared(c));
+  const mrcp = createMrcp(c, quiet, createMediaShared(c, quiet));
   await assert.rejects(mrcp.service.start(), /missing\.mjs/);
   await mrcp.service.stop();
 });

@@ -113,14 +113,6 @@ export const mrcpServerShape = {
     .describe('Engine modules; for each resource and language the most specific engine wins.'),
 };
 
-const mrcpServerExtrasSchema = z.object(mrcpServerShape);
-export type MrcpServerExtras = z.output<typeof mrcpServerExtrasSchema>;
-
-/** The extra server keys with their defaults, from the `mrcpServer` section as it is now. */
-export function mrcpServerExtras(section: unknown): MrcpServerExtras {
-  return mrcpServerExtrasSchema.parse(section ?? {});
-}
-
 export const mrcpServerEntrySchema = z
   .strictObject({
     name: name.describe('Server name (logs, metrics).'),
@@ -211,8 +203,3 @@ export const mrcpClientSchema = z
   .describe('MRCPv2 client.');
 
 export type MrcpClientConfig = z.output<typeof mrcpClientSchema>;
-
-/** The `mrcpClient` section with its defaults (absent until merged into configSchema). */
-export function mrcpClientConfig(section: unknown): MrcpClientConfig {
-  return mrcpClientSchema.parse(section ?? {});
-}

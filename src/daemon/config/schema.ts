@@ -7,7 +7,9 @@
  * scanners within minutes, so a deployment names its public addresses explicitly.
  */
 import { z } from 'zod';
-import { sipOptionsShape } from './sip-schema.js';
+import { callsSchema, LOOPBACK_TRUNK, mediaSchema } from './call-schema.js';
+import { mrcpClientSchema, mrcpServerShape } from './mrcp-schema.js';
+import { sipOptionsShape, sipTrunkSchema } from './sip-schema.js';
 
 const host = z
   .string()
@@ -64,6 +66,14 @@ const sipSchema = z
       .prefault({})
       .describe('TLS certificates.'),
     ...sipOptionsShape,
+    // The defaults have one trunk, loopback, so `npm start` and a SIP client on this host reach the
+    // demo application; a config that lists its trunks replaces it.
+    trunks: z
+      .array(sipTrunkSchema)
+      .max(1000)
+      .default([LOOPBACK_TRUNK])
+      .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'trunk names must be unique')
+      .describe('Carrier trunks (default: `loopback`, accepting 127.0.0.0/8 and ::1).'),
   })
   .prefault({})
   .describe('Trunk-facing SIP user agent.');
@@ -82,8 +92,13 @@ const mrcpServerSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Run the built-in MRCPv2 server and its engines.'),
     host: host.default('127.0.0.1').describe('Address of the MRCP server SIP and TCP listeners.'),
-    sipPort: port.default(8060).describe('SIP port of the MRCP server (UniMRCP default).'),
-    mrcpPort: port.default(1544).describe('MRCPv2 TCP control port (UniMRCP default).'),
+    sipPort: portOrAny
+      .default(8060)
+      .describe('SIP port of the MRCP server (UniMRCP default; 0 = any free port, for tests).'),
+    mrcpPort: portOrAny
+      .default(1544)
+      .describe('MRCPv2 TCP control port (UniMRCP default; 0 = any free port).'),
+    ...mrcpServerShape,
   })
   .prefault({})
   .describe('Built-in MRCPv2 server.');
@@ -106,7 +121,10 @@ export const configSchema = z
     http: httpSchema,
     sip: sipSchema,
     rtp: rtpSchema,
+    media: mediaSchema,
+    calls: callsSchema,
     mrcpServer: mrcpServerSchema,
+    mrcpClient: mrcpClientSchema,
     shutdown: shutdownSchema,
   })
   .describe('voicegate configuration');
@@ -130,5 +148,7 @@ export const envOverrides = [
   { env: 'VOICEGATE_RTP_PORT_MIN', key: 'rtp.portMin', type: 'number' },
   { env: 'VOICEGATE_RTP_PORT_MAX', key: 'rtp.portMax', type: 'number' },
   { env: 'VOICEGATE_MRCP_SERVER_ENABLED', key: 'mrcpServer.enabled', type: 'boolean' },
+  { env: 'VOICEGATE_MRCP_SIP_PORT', key: 'mrcpServer.sipPort', type: 'number' },
+  { env: 'VOICEGATE_MRCP_PORT', key: 'mrcpServer.mrcpPort', type: 'number' },
   { env: 'VOICEGATE_SHUTDOWN_GRACE_SECONDS', key: 'shutdown.graceSeconds', type: 'number' },
 ] as const;

@@ -29,9 +29,12 @@ export class FrameQueueSource implements AudioSource {
       this.dropped++;
     }
     const slot = this.frames[(this.head + this.count) % this.frames.length] as Int16Array;
-    const n = Math.min(slot.length, frame.length);
-    for (let i = 0; i < n; i++) slot[i] = frame[i] as number;
-    if (n < slot.length) slot.fill(0, n);
+    if (frame.length === slot.length) slot.set(frame);
+    else {
+      const n = Math.min(slot.length, frame.length);
+      for (let i = 0; i < n; i++) slot[i] = frame[i] as number;
+      slot.fill(0, n);
+    }
     this.count++;
   }
 
@@ -43,6 +46,10 @@ export class FrameQueueSource implements AudioSource {
     const slot = this.frames[this.head] as Int16Array;
     this.head = (this.head + 1) % this.frames.length;
     this.count--;
+    if (frame.length === slot.length) {
+      frame.set(slot);
+      return frame.length;
+    }
     const n = Math.min(slot.length, frame.length);
     for (let i = 0; i < n; i++) frame[i] = slot[i] as number;
     return n;

@@ -49,5 +49,7 @@ export class MediaBridge {
     for (const u of this.untap.splice(0)) u();
     this.aToB.end();
     this.bToA.end();
+    if (this.b.playingSource === this.aToB) this.b.stopPlayback();
+    if (this.a.playingSource === this.bToA) this.a.stopPlayback();
   }
 }

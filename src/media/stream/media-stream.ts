@@ -22,9 +22,10 @@ import {
   type VadState,
 } from '../codec/index.js';
 import { Concealer } from './concealment.js';
-import { createPayloadCodec, MAX_PAYLOAD_BYTES, type PayloadCodec } from './payload-codec.js';
+import { createPayloadCodec, type PayloadCodec } from './payload-codec.js';
 import { toRtpStreamConfig } from './rtp-config.js';
 import { SampleFifo } from './sample-fifo.js';
+import { decodeScratch, packetPcmScratch, payloadScratch, resampleScratch } from './scratch.js';
 import { resampled } from './sources.js';
 import type {
   AudioSource,
@@ -40,7 +41,6 @@ import type {
   StreamSendResult,
   StreamTap,
 } from './stream-types.js';
-import { ViewCache } from './views.js';
 
 export type MediaStreamOpenResult =
   | { readonly ok: true; readonly stream: MediaStream }
@@ -63,6 +63,8 @@ const silentLogger: MediaLogger = { debug: noop, info: noop, warn: noop, error: 
 
 interface Playing {
   source: AudioSource;
+  /** What play() was given (source may be its resampling wrapper). */
+  original: AudioSource;
   onEnd: ((why: PlayEnd) => void) | undefined;
 }
 
@@ -70,7 +72,7 @@ interface PendingDigits {
   method: SendDigitsMethod;
   /** RFC 4733: digits sent to the end when done. */
   target: number;
-  onDone: (() => void) | undefined;
+  onDone: ((completed: boolean) => void) | undefined;
 }
 
 export class MediaStream {
@@ -86,10 +88,10 @@ export class MediaStream {
   private ticks = 0;
   // receive
   private rxResampler: Resampler | undefined;
-  private rxFifo: SampleFifo;
+  /** Made on first need: the 20 ms same-rate path goes without (see receive/send). */
+  private rxFifo: SampleFifo | undefined;
   private rxFrame: Int16Array;
-  private readonly decodeBuf = new ViewCache(new Int16Array(2 * MAX_PAYLOAD_BYTES));
-  private readonly resampleBuf = new ViewCache(new Int16Array(4 * MAX_PAYLOAD_BYTES));
+  private readonly fifoSamples: number;
   private concealer: Concealer | undefined;
   private recvPacketSamples = 160;
   private detector: DtmfDetector | undefined;
@@ -98,9 +100,7 @@ export class MediaStream {
   // send
   private txFrame: Int16Array;
   private txResampler: Resampler | undefined;
-  private txFifo: SampleFifo;
-  private readonly packetPcm = new ViewCache(new Int16Array(2 * MAX_PAYLOAD_BYTES));
-  private readonly payload = new ViewCache(new Uint8Array(MAX_PAYLOAD_BYTES));
+  private txFifo: SampleFifo | undefined;
   private packetSamples = 160;
   private packetUnits = 160;
   private playing: Playing | undefined;
@@ -134,8 +134,8 @@ export class MediaStream {
     this.txFrame = new Int16Array(this.frameSamples);
     this.toneBuf = new Int16Array(this.frameSamples);
     const maxMs = Math.max(60, Math.min(options.maxBufferedMs ?? 200, 2000));
-    this.rxFifo = new SampleFifo(Math.round((16000 * maxMs) / 1000));
-    this.txFifo = new SampleFifo(Math.round((16000 * maxMs) / 1000));
+    this.fifoSamples = Math.round((16000 * maxMs) / 1000);
+    this.makeVad();
   }
 
   /** Opens the RTP session (a port pair from the pool); media flows after configure(). Never throws. */
@@ -183,6 +183,11 @@ export class MediaStream {
 
   get isPlaying(): boolean {
     return this.playing !== undefined;
+  }
+
+  /** The source playing now (as given to play()). */
+  get playingSource(): AudioSource | undefined {
+    return this.playing?.original;
   }
 
   get telephoneEvent(): boolean {
@@ -234,8 +239,8 @@ export class MediaStream {
     this.txResampler =
       codec.sampleRate === this.streamRate ? undefined : new Resampler(this.streamRate, codec.sampleRate);
     this.concealer = new Concealer(codec.sampleRate);
-    this.rxFifo.clear();
-    this.txFifo.clear();
+    this.rxFifo?.clear();
+    this.txFifo?.clear();
     this.log.debug('media stream codec', { port: this.port, codec: id, rate: this.streamRate });
   }
 
@@ -245,10 +250,15 @@ export class MediaStream {
     this.rxFrame = new Int16Array(this.frameSamples);
     this.txFrame = new Int16Array(this.frameSamples);
     this.toneBuf = new Int16Array(this.frameSamples);
-    if (this.options.vad) {
-      const o = this.options.vad === true ? {} : this.options.vad;
-      this.vad = new Vad({ ...o, sampleRate: rate, logger: this.log });
-    }
+    this.makeVad();
+  }
+
+  private makeVad(): void {
+    this.vad?.close();
+    this.vad = undefined;
+    if (!this.options.vad) return;
+    const o = this.options.vad === true ? {} : this.options.vad;
+    this.vad = new Vad({ ...o, sampleRate: this.streamRate, logger: this.log });
   }
 
   // --- the tick ---
@@ -262,25 +272,13 @@ export class MediaStream {
   }
 
   private receive(): void {
-    const codec = this.codec as PayloadCodec;
     const need = this.frameSamples;
-    const fifo = this.rxFifo;
-    for (let pops = 0; fifo.size < need && pops < MAX_POPS; pops++) {
-      const f = this.session.pop();
-      if (!f || f.kind === 'silence') break;
-      if (f.kind === 'frame' && f.buffer) {
-        const out = this.decodeBuf.scratch;
-        const n = codec.decode(f.buffer, f.offset, f.length, out);
-        this.concealer?.good(out, n);
-        this.pushDecoded(n);
-      } else {
-        const n = Math.min(this.recvPacketSamples, this.decodeBuf.scratch.length);
-        this.concealer?.conceal(this.decodeBuf.scratch, n);
-        this.concealedSamples += n;
-        this.pushDecoded(n);
-      }
+    let got: number;
+    if (!this.rxResampler && this.recvPacketSamples === need && (this.rxFifo?.size ?? 0) === 0) {
+      got = this.receiveDirect(need);
+    } else {
+      got = this.receiveSliced(need);
     }
-    const got = fifo.read(this.rxFrame, need);
     if (got < need) {
       this.rxFrame.fill(0, got);
       this.silenceSamples += need - got;
@@ -301,14 +299,64 @@ export class MediaStream {
     this.events.onFrame?.(frame);
   }
 
+  /**
+   * The common case (20 ms packets at the stream's rate): one packet decodes straight into the
+   * frame. A packet of another size goes through the slicing path.
+   */
+  private receiveDirect(need: number): number {
+    const codec = this.codec as PayloadCodec;
+    const f = this.session.pop();
+    if (!f || f.kind === 'silence') return 0;
+    const frame = this.rxFrame;
+    if (f.kind === 'conceal') {
+      this.concealer?.conceal(frame, need);
+      this.concealedSamples += need;
+      return need;
+    }
+    if (!f.buffer) return 0;
+    if (codec.samplesFor(f.length) !== need) {
+      this.decoded(codec.decode(f.buffer, f.offset, f.length, decodeScratch.scratch));
+      return this.receiveSliced(need);
+    }
+    const n = codec.decode(f.buffer, f.offset, f.length, frame);
+    this.concealer?.good(frame, n);
+    return n;
+  }
+
+  /** Packets of any size (10–60 ms) and rate, re-sliced into frames through a FIFO. */
+  private receiveSliced(need: number): number {
+    const codec = this.codec as PayloadCodec;
+    const fifo = (this.rxFifo ??= new SampleFifo(this.fifoSamples));
+    for (let pops = 0; fifo.size < need && pops < MAX_POPS; pops++) {
+      const f = this.session.pop();
+      if (!f || f.kind === 'silence') break;
+      if (f.kind === 'frame' && f.buffer) {
+        this.decoded(codec.decode(f.buffer, f.offset, f.length, decodeScratch.scratch));
+      } else {
+        const n = Math.min(this.recvPacketSamples, decodeScratch.scratch.length);
+        this.concealer?.conceal(decodeScratch.scratch, n);
+        this.concealedSamples += n;
+        this.pushDecoded(n);
+      }
+    }
+    return fifo.read(this.rxFrame, need);
+  }
+
+  /** `n` good samples in the decode scratch: remembered for concealment, then queued. */
+  private decoded(n: number): void {
+    this.concealer?.good(decodeScratch.scratch, n);
+    this.pushDecoded(n);
+  }
+
   private pushDecoded(n: number): void {
+    const fifo = (this.rxFifo ??= new SampleFifo(this.fifoSamples));
     if (!this.rxResampler) {
-      this.rxFifo.write(this.decodeBuf.scratch, n);
+      fifo.write(decodeScratch.scratch, n);
       return;
     }
-    const out = this.resampleBuf.scratch;
-    const m = this.rxResampler.process(this.decodeBuf.view(n), out);
-    this.rxFifo.write(out, m);
+    const out = resampleScratch.scratch;
+    const m = this.rxResampler.process(decodeScratch.view(n), out);
+    fifo.write(out, m);
   }
 
   private send(): void {
@@ -325,19 +373,26 @@ export class MediaStream {
     this.framesSent++;
     this.checkDigitsDone();
     const codec = this.codec as PayloadCodec;
-    if (this.txResampler) {
-      const out = this.resampleBuf.scratch;
-      const m = this.txResampler.process(frame, out);
-      this.txFifo.write(out, m);
-    } else {
-      this.txFifo.write(frame, frame.length);
-    }
     const k = this.packetSamples;
-    while (this.txFifo.size >= k) {
-      const pcm = this.packetPcm.view(k);
-      this.txFifo.read(pcm, k);
-      const bytes = codec.encode(pcm, this.payload.scratch);
-      this.session.sendFrame(this.payload.view(bytes), this.packetUnits);
+    if (!this.txResampler && k === frame.length && (this.txFifo?.size ?? 0) === 0) {
+      // 20 ms packets at the stream's rate: the frame is the packet.
+      const bytes = codec.encode(frame, payloadScratch.scratch);
+      this.session.sendFrame(payloadScratch.view(bytes), this.packetUnits);
+      return;
+    }
+    const fifo = (this.txFifo ??= new SampleFifo(this.fifoSamples));
+    if (this.txResampler) {
+      const out = resampleScratch.scratch;
+      const m = this.txResampler.process(frame, out);
+      fifo.write(out, m);
+    } else {
+      fifo.write(frame, frame.length);
+    }
+    while (fifo.size >= k) {
+      const pcm = packetPcmScratch.view(k);
+      fifo.read(pcm, k);
+      const bytes = codec.encode(pcm, payloadScratch.scratch);
+      this.session.sendFrame(payloadScratch.view(bytes), this.packetUnits);
     }
   }
 
@@ -362,7 +417,7 @@ export class MediaStream {
     }
     if (this.playing) this.endPlayback('replaced');
     const s = source.rate === this.streamRate ? source : resampled(source, this.streamRate);
-    this.playing = { source: s, onEnd: options.onEnd };
+    this.playing = { source: s, original: source, onEnd: options.onEnd };
     this.session.markTalkspurt();
   }
 
@@ -413,12 +468,13 @@ export class MediaStream {
 
   /**
    * Sends digits as RFC 4733 events (replacing audio while they last) or as in-band Q.23 tones
-   * mixed into the outgoing audio. `onDone` runs once the last digit (and its gap) went out.
+   * mixed into the outgoing audio. `onDone(true)` runs once the last digit (and its gap) went out,
+   * `onDone(false)` if the stream closed first.
    */
   sendDigits(
     digits: string,
     method: SendDigitsMethod,
-    options: { toneMs?: number; gapMs?: number; volume?: number; onDone?: () => void } = {},
+    options: { toneMs?: number; gapMs?: number; volume?: number; onDone?: (completed: boolean) => void } = {},
   ): StreamSendResult {
     if (this.state !== 'running') return { ok: false, reason: 'not-running' };
     if (!/^[0-9*#A-Da-d]+$/.test(digits)) return { ok: false, reason: 'invalid' };
@@ -471,7 +527,7 @@ export class MediaStream {
         continue;
       }
       this.pendingDigits.splice(i, 1);
-      p.onDone?.();
+      p.onDone?.(true);
     }
   }
 
@@ -488,7 +544,7 @@ export class MediaStream {
       silenceMs: Math.round((this.silenceSamples * 1000) / this.streamRate),
       framesSent: this.framesSent,
       digits: { ...this.digitCounts },
-      overflowSamples: this.rxFifo.overflowed,
+      overflowSamples: this.rxFifo?.overflowed ?? 0,
     };
   }
 
@@ -503,7 +559,8 @@ export class MediaStream {
       this.taps.delete(t);
       t.close?.();
     }
-    this.pendingDigits.length = 0;
+    // Digits still queued will not go out: their callers learn it.
+    for (const p of this.pendingDigits.splice(0)) p.onDone?.(false);
     this.codec?.close();
     this.rxResampler?.close();
     this.txResampler?.close();

@@ -6,10 +6,11 @@
  */
 import type { CodecId } from '../../sdp/index.js';
 import { alawDecode, alawEncode, G722Decoder, G722Encoder, ulawDecode, ulawEncode } from '../codec/index.js';
-import { copyBytes, ViewCache } from './views.js';
+import { MAX_PAYLOAD_BYTES } from './payload-limits.js';
+import { codeScratch } from './scratch.js';
+import { copyBytes } from './views.js';
 
-/** Longest payload handled: 60 ms of L16 at 16 kHz (1920 octets) fits; larger ones are cut. */
-export const MAX_PAYLOAD_BYTES = 2048;
+export { MAX_PAYLOAD_BYTES };
 
 export interface PayloadCodec {
   readonly id: CodecId;
@@ -29,12 +30,11 @@ export interface PayloadCodec {
 }
 
 abstract class BaseCodec {
-  protected readonly bytes = new ViewCache(new Uint8Array(MAX_PAYLOAD_BYTES));
-
+  /** The payload region as a whole array (the native decoders take whole arrays). */
   protected payload(src: Uint8Array, offset: number, length: number): Uint8Array {
     const n = Math.min(length, MAX_PAYLOAD_BYTES);
-    copyBytes(src, offset, n, this.bytes.scratch);
-    return this.bytes.view(n);
+    copyBytes(src, offset, n, codeScratch.scratch);
+    return codeScratch.view(n);
   }
 }
 

@@ -158,6 +158,27 @@ describe('MediaStream', () => {
     );
   });
 
+  it('reports voice activity on received audio (onset, speech, hangover, silence)', async () => {
+    const clock = new FrameClock();
+    const states: string[] = [];
+    const { a } = await pair(
+      clock,
+      {},
+      {},
+      { onVad: (st) => states.push(st) },
+      {},
+      { vad: { hangoverMs: 200 } },
+    );
+    let done = false;
+    await sleep(200);
+    a.play(new ClipSource({ rate: 8000, samples: tone(300, 400, 8000), durationMs: 400 }), {
+      onEnd: () => (done = true),
+    });
+    await waitFor(() => done, 'played');
+    await waitFor(() => states.at(-1) === 'silence', 'back to silence');
+    assert.deepEqual(states, ['onset', 'speech', 'hangover', 'silence']);
+  });
+
   it('plays silence when nothing plays and conceals a lost packet', async () => {
     const clock = new FrameClock();
     const { a, b } = await pair(clock);

@@ -1,0 +1,174 @@
+/**
+ * The call layer as a daemon Service: one frame clock and one RTP port pool for the process, the
+ * CallManager on the SIP stack, CDR lines through the logger (component `cdr`), and metrics.
+ * Drain waits for the calls to end (the SIP stack answers new INVITEs 503 meanwhile); stop hangs
+ * every call up (BYE) while the SIP stack is still running (services stop in reverse order).
+ */
+import { fileURLToPath } from 'node:url';
+import client from 'prom-client';
+import { CallManager, type Cdr } from '../call/index.js';
+import type { FrameClock } from '../media/index.js';
+import type { PortPool } from '../rtp/index.js';
+import { type RtpDropCounters } from '../rtp/index.js';
+import type { SipStack } from '../sip/index.js';
+import type { Config } from './config/index.js';
+import { toApps, toRoutes, toTrunkMedia } from './config/call-schema.js';
+import type { Logger } from './logger.js';
+import type { MediaShared } from './media-shared.js';
+import { registerPlainMetrics } from './plain-metrics.js';
+import type { Service } from './service.js';
+
+export const PACKAGE_PROMPTS = fileURLToPath(new URL('../../../prompts/', import.meta.url));
+
+export interface CallLayer {
+  manager: CallManager;
+  frameClock: FrameClock;
+  pool: PortPool;
+  drops: RtpDropCounters;
+}
+
+export function createCallLayer(
+  config: Config,
+  stack: SipStack,
+  logger: Logger,
+  shared: MediaShared,
+  onCdr?: (cdr: Cdr) => void,
+): CallLayer {
+  const log = logger.child({ component: 'call' });
+  const { frameClock, pool, counters: drops } = shared;
+  const { media, calls } = config;
+  const manager = new CallManager({
+    stack,
+    frameClock,
+    rtp: {
+      pool,
+      host: config.rtp.host,
+      counters: drops,
+      logger: logger.child({ component: 'rtp' }),
+      inactivityTimeoutMs: media.inactivityTimeoutSeconds * 1000,
+      jitterBuffer: { ...media.jitterBuffer },
+    },
+    rate: media.rate,
+    inbandDetect: media.inbandDetect,
+    defaultMedia: toTrunkMedia(calls.defaultMedia),
+    trunkMedia: Object.fromEntries(Object.entries(calls.trunkMedia).map(([k, v]) => [k, toTrunkMedia(v)])),
+    apps: toApps(calls),
+    routes: toRoutes(calls),
+    promptsDir: media.promptsDir ?? PACKAGE_PROMPTS,
+    recordingsDir: media.recordingsDir,
+    maxCalls: calls.maxCalls,
+    clipCacheBytes: media.clipCacheMB << 20,
+    logger: log,
+    cdrLogger: logger.child({ component: 'cdr' }),
+    ...(onCdr ? { onCdr } : {}),
+  });
+  const trunkNames = new Set(config.sip.trunks.map((t) => t.name));
+  for (const name of Object.keys(calls.trunkMedia)) {
+    if (!trunkNames.has(name)) log.warn('calls.trunkMedia names no trunk of sip.trunks', { trunk: name });
+  }
+  return { manager, frameClock, pool, drops };
+}
+
+export function callService(layer: CallLayer): Service {
+  return {
+    name: 'calls',
+    start: () => Promise.resolve(),
+    drain: () => layer.manager.drain(),
+    stop: async () => {
+      await layer.manager.stop();
+      layer.frameClock.stop();
+    },
+    listeners: () => ({}),
+    summary: () => `${layer.manager.summary()} rtpPorts=${layer.pool.available}/${layer.pool.capacity}`,
+  };
+}
+
+/** The call layer's metrics: plain counters read at scrape time, and a CDR-driven histogram. */
+export function registerCallMetrics(registry: client.Registry, layer: CallLayer): (cdr: Cdr) => void {
+  const m = layer.manager;
+  registerPlainMetrics(registry, () => m.counters as unknown as Record<string, unknown>, [
+    { field: 'callsActive', name: 'calls_active', help: 'Calls alive now', type: 'gauge' },
+    {
+      field: 'callsStarted',
+      name: 'calls_started_total',
+      help: 'Calls started by direction',
+      type: 'counter',
+      label: 'direction',
+    },
+    { field: 'callsAnswered', name: 'calls_answered_total', help: 'Calls answered', type: 'counter' },
+    {
+      field: 'callsEnded',
+      name: 'calls_ended_total',
+      help: 'Calls ended by how they ended',
+      type: 'counter',
+      label: 'how',
+    },
+    {
+      field: 'callsRefused',
+      name: 'calls_refused_total',
+      help: 'Incoming calls refused before media, by SIP status',
+      type: 'counter',
+      label: 'status',
+    },
+    {
+      field: 'digitsReceived',
+      name: 'dtmf_digits_received_total',
+      help: 'DTMF digits received by source',
+      type: 'counter',
+      label: 'source',
+    },
+    {
+      field: 'talkSeconds',
+      name: 'call_talk_seconds_total',
+      help: 'Answered call time, summed',
+      type: 'counter',
+    },
+  ]);
+  registerPlainMetrics(registry, () => ({ dropped: layer.drops }) as unknown as Record<string, unknown>, [
+    {
+      field: 'dropped',
+      name: 'rtp_dropped_total',
+      help: 'RTP/RTCP datagrams dropped by cause',
+      type: 'counter',
+      label: 'cause',
+    },
+  ]);
+  registerPlainMetrics(registry, () => ({ ...layer.frameClock.stats, ports: layer.pool.available }), [
+    {
+      field: 'skippedTicks',
+      name: 'media_frame_ticks_skipped_total',
+      help: 'Frame clock ticks skipped after event-loop stalls',
+      type: 'counter',
+    },
+    {
+      field: 'maxLateMs',
+      name: 'media_frame_tick_max_late_ms',
+      help: 'Largest lateness of a frame tick, ms',
+      type: 'gauge',
+    },
+    {
+      field: 'subscriberErrors',
+      name: 'media_frame_tick_errors_total',
+      help: 'Frame tick handlers that threw',
+      type: 'counter',
+    },
+    { field: 'ports', name: 'rtp_ports_free', help: 'RTP port pairs free in the pool', type: 'gauge' },
+  ]);
+  const duration = new client.Histogram({
+    name: 'voicegate_call_duration_seconds',
+    help: 'Call duration from INVITE to end, by direction and who ended it (from CDRs)',
+    labelNames: ['direction', 'ended_by'] as const,
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+    registers: [registry],
+  });
+  const cdrs = new client.Counter({
+    name: 'voicegate_cdrs_total',
+    help: 'CDRs written, by direction and Q.850 cause',
+    labelNames: ['direction', 'q850'] as const,
+    registers: [registry],
+  });
+  return (cdr) => {
+    duration.observe({ direction: cdr.direction, ended_by: cdr.endCause.by }, cdr.durationMs / 1000);
+    cdrs.inc({ direction: cdr.direction, q850: String(cdr.endCause.q850) });
+  };
+}
