@@ -36,6 +36,7 @@ export class WavFileWriter {
   private chain: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
   private closed = false;
+  private closing: Promise<WavWriterResult> | undefined;
   private readonly maxBytes: number;
   private readonly maxPending: number;
 
@@ -113,20 +114,23 @@ export class WavFileWriter {
     });
   }
 
-  /** Flushes, patches the header and closes the file. Safe to call twice. */
-  async close(): Promise<WavWriterResult> {
-    if (!this.closed) {
-      this.closed = true;
-      this.flushBlock();
-      await this.chain;
-      try {
-        if (!this.writeError)
-          await this.fh.write(wavHeader(this.opts.sampleRate, this.opts.channels, this.dataBytes), 0, 44, 0);
-      } finally {
-        await this.fh.close();
-      }
-      if (this.writeError) throw this.writeError;
+  /** Flushes, patches the header and closes; every call waits for the same close. */
+  close(): Promise<WavWriterResult> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<WavWriterResult> {
+    this.closed = true;
+    this.flushBlock();
+    await this.chain;
+    try {
+      if (!this.writeError)
+        await this.fh.write(wavHeader(this.opts.sampleRate, this.opts.channels, this.dataBytes), 0, 44, 0);
+    } finally {
+      await this.fh.close();
     }
+    if (this.writeError) throw this.writeError;
     return {
       path: this.path,
       dataBytes: this.dataBytes,

@@ -106,6 +106,9 @@ describe('recorder and bridge on live streams', () => {
     });
     await waitFor(() => done === 2, 'both played');
     await sleep(200);
+    // Stop both in the same tick so neither records a frame the other misses.
+    stereo.stop();
+    mixed.stop();
     const r1 = await stereo.finish();
     const r2 = await mixed.finish();
     assert.equal(r1.droppedFrames, 0);
