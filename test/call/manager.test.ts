@@ -80,7 +80,11 @@ describe('CallManager', () => {
     const caller = await gate({ peerPort: callee.port });
     const r = await caller.manager.originate({ trunk: 'carrier', to: '100' });
     assert.ok(r.ok);
-    await until(() => callee.manager.counters.callsAnswered === 1, 'answered');
+    // Both sides up: the caller configures its stream when the 200 arrives, which would undo ours.
+    await until(
+      () => callee.manager.counters.callsAnswered === 1 && r.call.leg?.state === 'connected',
+      'answered',
+    );
     // The caller's media goes quiet: its stream stops sending (on hold from its side, as if dead).
     r.call.leg!.stream.session.configure({
       remoteAddress: undefined,
