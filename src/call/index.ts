@@ -36,7 +36,6 @@ export { Leg, type DigitsResult, type LegDirection, type LegEvents, type LegTime
 export type { CallLogger, LegContext } from './leg-context.js';
 export { LEG_EDGES, legCanGo, type LegEnd, type LegState } from './leg-state.js';
 export { parseReason, q850ForSip, Q850_TEXT, reasonHeader, sipForQ850, type Q850Cause } from './q850.js';
-export { ReferTransfer, sipfragStatus, type ReferResult, type ReferSpec } from './refer-transfer.js';
 export { Router } from './router.js';
 export { Step, type StepOutcome, type StepResult } from './steps/step.js';
 export type { RecordingHandle, StepContext } from './steps/step-context.js';

@@ -13,7 +13,6 @@ import { formatDtmfInfo, isDtmfInfoType, parseDtmfInfo } from './dtmf-info.js';
 import type { LegContext } from './leg-context.js';
 import { legCanGo, type LegEnd, type LegState } from './leg-state.js';
 import { parseReason, q850ForSip, reasonHeader, sipForQ850, type Q850Cause } from './q850.js';
-import { ReferTransfer, type ReferSpec } from './refer-transfer.js';
 
 export type LegDirection = 'inbound' | 'outbound';
 
@@ -60,7 +59,6 @@ export class Leg {
   private localEnd: LegEnd | undefined;
   private remoteReason: string | undefined;
   private closing: Promise<void> | undefined;
-  private transfer: ReferTransfer | undefined;
 
   constructor(
     private readonly ctx: LegContext,
@@ -320,9 +318,6 @@ export class Leg {
       onReinvite: (req) => this.inDialogOffer(req),
       onUpdate: (req) => this.inDialogOffer(req),
       onInfo: (req) => this.onInfo(req),
-      onNotify: (req) => {
-        if (!this.transfer?.onNotify(req)) req.reject(481, { reason: 'Subscription Does Not Exist' });
-      },
       onTerminated: (reason) => this.onTerminated(reason),
     };
   }
@@ -415,18 +410,6 @@ export class Leg {
   // --- the end ---
 
   /** Ends the leg from our side: reject or CANCEL before the answer, BYE after. Idempotent. */
-  /** Blind transfer of the peer by REFER (RFC 3515); one at a time, on a confirmed dialog. */
-  refer(spec: ReferSpec): ReferTransfer | undefined {
-    if (!this.session || this.state !== 'connected' || this.transfer) return undefined;
-    const t = new ReferTransfer(this.session, this.ctx.clock, spec);
-    this.transfer = t;
-    void t.done.then(() => {
-      if (this.transfer === t) this.transfer = undefined;
-    });
-    t.start();
-    return t;
-  }
-
   hangup(cause: Q850Cause, what = 'hangup'): void {
     const reason = reasonHeader(cause);
     switch (this.state) {
@@ -465,7 +448,6 @@ export class Leg {
     this.end = end;
     this.times.end = this.ctx.clock.now();
     this.state = 'terminated';
-    this.transfer?.stop();
     this.ctx.logger.debug('leg -> terminated', {
       callId: this.callId,
       direction: this.direction,
