@@ -12,13 +12,15 @@ export class RangeCapture {
     private readonly child: ChildProcess,
   ) {}
 
-  /** Starts capturing UDP sent from ports `from`..`to` on lo; resolves once tshark captures. */
-  static async start(file: string, from: number, to: number): Promise<RangeCapture> {
-    const child = spawn(
-      'tshark',
-      ['-i', 'lo', '-f', `udp src portrange ${from}-${to}`, '-F', 'pcap', '-w', file],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+  /**
+   * Starts capturing UDP sent from ports `from`..`to` on lo (`both`: sent to them too); resolves
+   * once tshark captures.
+   */
+  static async start(file: string, from: number, to: number, both = false): Promise<RangeCapture> {
+    const filter = `udp ${both ? '' : 'src '}portrange ${from}-${to}`;
+    const child = spawn('tshark', ['-i', 'lo', '-f', filter, '-F', 'pcap', '-w', file], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`tshark did not start: ${err}`)), 15_000);
@@ -47,6 +49,34 @@ export class RangeCapture {
   kill(): void {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
+}
+
+/** One captured RTP packet: ports, payload type, and the G.711 audio decoded (empty otherwise). */
+export interface RtpPacketInfo {
+  /** Capture time, seconds. */
+  time: number;
+  srcPort: number;
+  dstPort: number;
+  pt: number;
+  seq: number;
+  pcm: Int16Array;
+}
+
+/** Every RTP packet of a capture (RTCP and non-RTP skipped), in capture order. */
+export function rtpPackets(file: string): RtpPacketInfo[] {
+  const out: RtpPacketInfo[] = [];
+  for (const p of readPcap(file)) {
+    const b = p.payload;
+    if (b.length < 12 || b[0]! >> 6 !== 2) continue;
+    const pt = b[1]! & 0x7f;
+    // RTCP shares the version bits: its packet types 200-204 read as PT 72-76 with the marker set.
+    if (pt >= 72 && pt <= 76) continue;
+    const head = 12 + 4 * (b[0]! & 0x0f);
+    const codes = new Uint8Array(b.subarray(Math.min(head, b.length)));
+    const pcm = pt === 8 ? alawDecode(codes) : pt === 0 ? ulawDecode(codes) : new Int16Array(0);
+    out.push({ time: p.time, srcPort: p.srcPort, dstPort: p.dstPort, pt, seq: b.readUInt16BE(2), pcm });
+  }
+  return out;
 }
 
 export interface RtpAudioPacket {
