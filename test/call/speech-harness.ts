@@ -32,7 +32,21 @@ import {
 import { newDropCounters, PortPool } from '../../src/rtp/index.js';
 import { SipStack } from '../../src/sip/index.js';
 import { CountingClock } from '../mrcp/net/net-helpers.js';
-import { PROMPTS, quiet } from './harness.js';
+import { PROMPTS, quiet as silent } from './harness.js';
+
+/** VG_SPEECH_LOG=1 prints the layers' warnings and errors (debugging a failing test). */
+const quiet = process.env.VG_SPEECH_LOG
+  ? {
+      ...silent,
+      warn: (m: string, meta?: Record<string, unknown>) =>
+        console.log('warn', m, JSON.stringify(meta ?? {}).slice(0, 300)),
+      error: (m: string, meta?: Record<string, unknown>) =>
+        console.log('error', m, JSON.stringify(meta ?? {}).slice(0, 300)),
+      info: (m: string, meta?: Record<string, unknown>) =>
+        process.env.VG_SPEECH_LOG === 'info' &&
+        console.log('info', m, JSON.stringify(meta ?? {}).slice(0, 300)),
+    }
+  : silent;
 
 export interface SpeechGateOptions {
   apps: AppSpec[];
@@ -95,10 +109,7 @@ export class SpeechGate {
     const o = this.o;
     let pools = o.pools;
     if (!pools) {
-      const engines = o.engines ?? [
-        ...(await builtinEngines()),
-        createWavRecorder({ dir: this.recordings }),
-      ];
+      const engines = o.engines ?? [...(await builtinEngines()), createWavRecorder({ dir: this.recordings })];
       this.server = new MrcpServer({
         sip: {
           ...mrcpServerSipOptions({ host: '127.0.0.1', port: 0, protocols: ['udp'] }),
@@ -114,7 +125,9 @@ export class SpeechGate {
         logger: quiet,
       });
       await this.server.start();
-      pools = [{ name: 'builtin', servers: [{ name: 'local', sip: `127.0.0.1:${this.server.sipPort('UDP')}` }] }];
+      pools = [
+        { name: 'builtin', servers: [{ name: 'local', sip: `127.0.0.1:${this.server.sipPort('UDP')}` }] },
+      ];
     }
     this.client = new MrcpClient({
       pools,
