@@ -34,13 +34,22 @@ let g: SpeechGate;
 before(async () => {
   g = await speechGate({
     apps: [
-      gatherApp(
-        'keys',
-        { input: ['digits'], finishOnKey: '#', timeout: 5, say: { text: LONG_PROMPT } },
-        [{ type: 'say', text: 'You entered {digits}.' }],
-      ),
-      gatherApp('yesno', { input: ['speech'], bargein: false, timeout: 5, say: { text: PROMPT }, recognizer: boolean }),
-      gatherApp('silence', { input: ['speech'], timeout: 1, say: { text: 'Say something.' }, recognizer: boolean }),
+      gatherApp('keys', { input: ['digits'], finishOnKey: '#', timeout: 5, say: { text: LONG_PROMPT } }, [
+        { type: 'say', text: 'You entered {digits}.' },
+      ]),
+      gatherApp('yesno', {
+        input: ['speech'],
+        bargein: false,
+        timeout: 5,
+        say: { text: PROMPT },
+        recognizer: boolean,
+      }),
+      gatherApp('silence', {
+        input: ['speech'],
+        timeout: 1,
+        say: { text: 'Say something.' },
+        recognizer: boolean,
+      }),
       gatherApp('unknown', {
         input: ['speech'],
         say: { text: LONG_PROMPT },

@@ -63,7 +63,10 @@ describe('say, end to end with the built-in engine', () => {
       // And as much of it is voiced as in espeak-ng's rendering (G.711 changes levels little).
       const refVoiced = Math.round(voicedShare(reference, 8000) * (reference.length / 160));
       const got = speech.filter((p) => packetDbfs(p.pcm) > -40).length;
-      assert.ok(Math.abs(got - refVoiced) <= 0.1 * refVoiced + 2, `${got} voiced packets, espeak-ng ${refVoiced}`);
+      assert.ok(
+        Math.abs(got - refVoiced) <= 0.1 * refVoiced + 2,
+        `${got} voiced packets, espeak-ng ${refVoiced}`,
+      );
     } finally {
       cap.kill();
       rmSync(dir, { recursive: true, force: true });
