@@ -17,6 +17,7 @@ import { Leg } from './leg.js';
 import type { LegEnd } from './leg-state.js';
 import { reasonHeader, type Q850Cause } from './q850.js';
 import { Router } from './router.js';
+import type { CallSpeechOptions } from './speech/speech-types.js';
 
 export interface CallManagerOptions {
   readonly stack: SipStack;
@@ -43,6 +44,8 @@ export interface CallManagerOptions {
   /** Where the CDR line goes (default: `logger`). */
   readonly cdrLogger?: CallLogger;
   readonly onCdr?: (cdr: Cdr) => void;
+  /** Speech for say and gather: the MRCP client and defaults. */
+  readonly speech?: CallSpeechOptions;
 }
 
 export interface OriginateOptions {
@@ -128,6 +131,7 @@ export class CallManager {
       clips: this.clips,
       promptsDir: this.opts.promptsDir,
       recordingsDir: this.opts.recordingsDir,
+      speech: this.opts.speech,
       onEnded: (call, cdr) => this.callEnded(call, cdr),
     };
   }

@@ -1,6 +1,7 @@
 /** The call layer's configuration shapes: per-trunk media, applications (step lists), routes. */
 import type { CodecId } from '../sdp/index.js';
 import type { RecordMode } from '../media/index.js';
+import type { GatherSpec, SaySpec } from './speech/speech-types.js';
 
 export type DtmfSendMethod = 'rfc4733' | 'info' | 'inband' | 'auto';
 export type InfoContentType = 'application/dtmf-relay' | 'application/dtmf';
@@ -64,7 +65,9 @@ export type StepSpec =
       readonly stopOnDigit: boolean;
     }
   | { readonly type: 'pause'; readonly ms: number }
-  | { readonly type: 'hangup'; readonly cause: number };
+  | { readonly type: 'hangup'; readonly cause: number }
+  | SaySpec
+  | GatherSpec;
 
 export type StepType = StepSpec['type'];
 

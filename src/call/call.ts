@@ -15,6 +15,8 @@ import type { CallLogger } from './leg-context.js';
 import type { DigitsResult, Leg } from './leg.js';
 import type { LegEnd } from './leg-state.js';
 import type { Q850Cause } from './q850.js';
+import { CallSpeech } from './speech/call-speech.js';
+import type { CallSpeechOptions } from './speech/speech-types.js';
 import type { RecordingHandle, StepContext } from './steps/step-context.js';
 import { StepExecutor, type StepRecord } from './steps/step-executor.js';
 
@@ -24,6 +26,8 @@ export interface CallDeps {
   readonly clips: ClipCache;
   readonly promptsDir: string;
   readonly recordingsDir: string;
+  /** Speech (say, gather) through the MRCP client; none: those steps fail with `no-speech`. */
+  readonly speech?: CallSpeechOptions | undefined;
   /** The call ended and its CDR is ready. */
   readonly onEnded: (call: Call, cdr: Cdr) => void;
 }
@@ -45,6 +49,7 @@ export class Call implements StepContext {
   private ringAt: number | undefined;
   private playToken = 0;
   private maxTimer: ReturnType<Clock['setTimeout']> | undefined;
+  private speechHolder: CallSpeech | undefined;
   private readonly endWaiters: Array<(cdr: Cdr) => void> = [];
   /** Extra listeners (API, DialControl) for leg events. */
   readonly listeners = new Set<(ev: CallEvent) => void>();
@@ -215,6 +220,15 @@ export class Call implements StepContext {
     this.leg?.hangup(cause as Q850Cause, what);
   }
 
+  /** One speech session holder per call, made by the first speech step (see CallSpeech). */
+  speech(): CallSpeech | undefined {
+    if (this.speechHolder) return this.speechHolder;
+    const leg = this.leg;
+    if (!this.deps.speech || !leg || this.ended) return undefined;
+    this.speechHolder = new CallSpeech(this.callId, leg.stream, this.deps.speech, this.deps.logger);
+    return this.speechHolder;
+  }
+
   // --- end ---
 
   private emit(ev: CallEvent): void {
@@ -224,6 +238,8 @@ export class Call implements StepContext {
   private async legEnded(end: LegEnd): Promise<void> {
     if (!this.transition('ending')) return;
     this.executor.kill();
+    // Every way a call ends comes here: the speech session is released (BYE) with it.
+    this.speechHolder?.close('hangup');
     if (this.maxTimer !== undefined) this.deps.clock.clearTimeout(this.maxTimer);
     this.emit({ type: 'ended', end });
     await this.leg?.closed();

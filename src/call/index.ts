@@ -43,3 +43,25 @@ export { StepExecutor, type StepRecord } from './steps/step-executor.js';
 export { createStep } from './steps/step-factory.js';
 export { expandDigits } from './steps/media-steps.js';
 export { CallDialControl, NATIVE_PRIMITIVES, type DialControlOptions } from './dial-control.js';
+export { CallSpeech, type SpeechListener } from './speech/call-speech.js';
+export { GatherStep } from './speech/gather-step.js';
+export { GATHER_EDGES, gatherCanGo, type GatherState } from './speech/gather-state.js';
+export { speechPayload } from './speech/gather-result.js';
+export { contentTypeOf, expandText, speakHeaders } from './speech/prompt-text.js';
+export { recognizeHeaders } from './speech/recognize-request.js';
+export { SayStep } from './speech/say-step.js';
+export type {
+  CallSpeechOptions,
+  GatherInput,
+  GatherPayload,
+  GatherReason,
+  GatherSpec,
+  GrammarRef,
+  RecognizerOptions,
+  SayPayload,
+  SaySpec,
+  SpeechAlternative,
+  SpeechProvider,
+  StepPayload,
+  SynthesizerOptions,
+} from './speech/speech-types.js';

@@ -1,12 +1,15 @@
 /**
  * The call layer as a daemon Service: one frame clock and one RTP port pool for the process, the
  * CallManager on the SIP stack, CDR lines through the logger (component `cdr`), and metrics.
+ * Speech steps (say, gather) open their sessions through the daemon's MRCP client: by default to
+ * the built-in server and its engines (espeak-ng, PocketSphinx, DTMF), else to the first pool of
+ * `mrcpClient.pools`; a step's `vendor` names another pool.
  * Drain waits for the calls to end (the SIP stack answers new INVITEs 503 meanwhile); stop hangs
  * every call up (BYE) while the SIP stack is still running (services stop in reverse order).
  */
 import { fileURLToPath } from 'node:url';
 import client from 'prom-client';
-import { CallManager, type Cdr } from '../call/index.js';
+import { CallManager, type Cdr, type SpeechProvider } from '../call/index.js';
 import type { FrameClock } from '../media/index.js';
 import type { PortPool } from '../rtp/index.js';
 import { type RtpDropCounters } from '../rtp/index.js';
@@ -33,6 +36,7 @@ export function createCallLayer(
   logger: Logger,
   shared: MediaShared,
   onCdr?: (cdr: Cdr) => void,
+  speech?: SpeechProvider,
 ): CallLayer {
   const log = logger.child({ component: 'call' });
   const { frameClock, pool, counters: drops } = shared;
@@ -61,6 +65,7 @@ export function createCallLayer(
     logger: log,
     cdrLogger: logger.child({ component: 'cdr' }),
     ...(onCdr ? { onCdr } : {}),
+    ...(speech ? { speech: { provider: speech } } : {}),
   });
   const trunkNames = new Set(config.sip.trunks.map((t) => t.name));
   for (const name of Object.keys(calls.trunkMedia)) {

@@ -24,10 +24,11 @@ export function buildServices(ctx: ServiceContext): Service[] {
   // One RTP port pool, frame clock and drop counter set for calls and MRCP sessions alike.
   const media = createMediaShared(ctx.config, ctx.logger);
   const hook: { cdr?: (cdr: Cdr) => void } = {};
-  const calls = createCallLayer(ctx.config, stack, ctx.logger, media, (cdr) => hook.cdr?.(cdr));
-  hook.cdr = registerCallMetrics(ctx.metrics.registry, calls);
+  // The MRCP client (to the built-in server by default) is the call layer's speech provider.
   const mrcp = createMrcp(ctx.config, ctx.logger, media);
   registerMrcpMetrics(ctx.metrics.registry, mrcp);
+  const calls = createCallLayer(ctx.config, stack, ctx.logger, media, (cdr) => hook.cdr?.(cdr), mrcp.client);
+  hook.cdr = registerCallMetrics(ctx.metrics.registry, calls);
   // Services stop in reverse order: calls end (BYE) and MRCP sessions close before the SIP stack.
   return [sipService(stack), mrcp.service, callService(calls)];
 }

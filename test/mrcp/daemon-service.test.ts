@@ -45,7 +45,7 @@ async function config(extra: Record<string, unknown>): Promise<Config> {
 
 test('config defaults: every extra key has one', () => {
   const x = parseConfigText('', undefined).mrcpServer;
-  assert.deepEqual(x.engines, [{ module: 'test', options: {} }]);
+  assert.deepEqual(x.engines, [{ module: 'builtin', options: {} }]);
   assert.deepEqual(x.clients, ['127.0.0.0/8', '::1/128']);
   assert.equal(x.maxSessions, 1000);
   const c = parseConfigText('', undefined).mrcpClient;

@@ -5,6 +5,7 @@ import type { DtmfSendMethod } from '../call-types.js';
 import type { DigitQueue } from '../digit-queue.js';
 import type { CallLogger } from '../leg-context.js';
 import type { DigitsResult } from '../leg.js';
+import type { CallSpeech } from '../speech/call-speech.js';
 
 export interface StepContext {
   readonly callId: string;
@@ -33,6 +34,8 @@ export interface StepContext {
   /** Starts a recording (file relative to the recordings folder); a string is an error. */
   record(file: string, mode: RecordMode, maxMs: number): Promise<RecordingHandle | string>;
   hangup(cause: number): void;
+  /** The call's speech session holder (say, gather); undefined when no MRCP client is configured. */
+  speech?(): CallSpeech | undefined;
 }
 
 export interface RecordingHandle {

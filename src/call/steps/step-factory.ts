@@ -2,6 +2,8 @@
 import type { StepSpec } from '../call-types.js';
 import { AnswerStep, HangupStep, PauseStep, RingStep } from './basic-steps.js';
 import { CollectDigitsStep, PlayStep, RecordStep, SendDigitsStep } from './media-steps.js';
+import { GatherStep } from '../speech/gather-step.js';
+import { SayStep } from '../speech/say-step.js';
 import type { Step } from './step.js';
 
 export function createStep(spec: StepSpec): Step {
@@ -22,5 +24,9 @@ export function createStep(spec: StepSpec): Step {
       return new PauseStep(spec);
     case 'hangup':
       return new HangupStep(spec);
+    case 'say':
+      return new SayStep(spec);
+    case 'gather':
+      return new GatherStep(spec);
   }
 }

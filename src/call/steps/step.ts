@@ -5,6 +5,7 @@
  */
 import type { TimerHandle } from '../../rtp/index.js';
 import type { StepType } from '../call-types.js';
+import type { StepPayload } from '../speech/speech-types.js';
 import type { StepContext } from './step-context.js';
 
 export type StepOutcome = 'done' | 'timeout' | 'barged' | 'failed' | 'killed' | 'ended';
@@ -15,6 +16,8 @@ export interface StepResult {
   /** What the step produced: collected digits, a recording path. */
   readonly value?: string;
   readonly detail?: string;
+  /** The structured result of a speech step (a gather's actionHook payload, a say's cause). */
+  readonly payload?: StepPayload;
 }
 
 export abstract class Step {
@@ -41,7 +44,10 @@ export abstract class Step {
   protected abstract start(): void;
 
   /** Resolves exec (once) and runs the cleanups. */
-  protected finish(outcome: StepOutcome, extra: { value?: string; detail?: string } = {}): void {
+  protected finish(
+    outcome: StepOutcome,
+    extra: { value?: string; detail?: string; payload?: StepPayload } = {},
+  ): void {
     if (this.settled) return;
     this.settled = true;
     for (const c of this.cleanups.splice(0)) c();

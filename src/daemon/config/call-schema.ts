@@ -12,6 +12,7 @@ import {
   type StepSpec,
   type TrunkMedia,
 } from '../../call/index.js';
+import { gatherStepSchema, sayStepSchema, toGatherStep, toSayStep } from './speech-step-schema.js';
 
 const codecId = z.enum(CODEC_IDS as [CodecId, ...CodecId[]]);
 const ms = (max: number) => z.number().int().min(0).max(max);
@@ -107,6 +108,8 @@ const stepSchema = z.union([
   z.strictObject({
     hangup: z.strictObject({ cause: z.number().int().min(1).max(127).default(16) }).prefault({}),
   }),
+  sayStepSchema,
+  gatherStepSchema,
 ]);
 
 type StepInput = z.output<typeof stepSchema>;
@@ -120,6 +123,8 @@ export function toStepSpec(s: StepInput): StepSpec {
   if ('sendDigits' in s) return { type: 'sendDigits', ...s.sendDigits, method: s.sendDigits.method };
   if ('record' in s) return { type: 'record', ...s.record };
   if ('pause' in s) return { type: 'pause', ms: s.pause.ms };
+  if ('say' in s) return toSayStep(s.say);
+  if ('gather' in s) return toGatherStep(s.gather);
   return { type: 'hangup', cause: s.hangup.cause };
 }
 
@@ -249,7 +254,7 @@ export const callsSchema = z
       .record(z.string().regex(/^[A-Za-z0-9_.-]+$/), appSchema)
       .default({ demo: DEMO_APP })
       .describe(
-        'Applications: named step lists (answer, ring, play, collectDigits, sendDigits, record, pause, hangup).',
+        'Applications: named step lists (answer, ring, play, collectDigits, sendDigits, record, pause, hangup, say, gather).',
       ),
   })
   .prefault({})

@@ -109,7 +109,7 @@ export const mrcpServerShape = {
   engines: z
     .array(mrcpEngineSchema)
     .max(64)
-    .default([{ module: 'test', options: {} }])
+    .default([{ module: 'builtin', options: {} }])
     .describe('Engine modules; for each resource and language the most specific engine wins.'),
 };
 

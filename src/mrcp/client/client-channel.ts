@@ -137,7 +137,18 @@ export class ClientChannel implements ChannelSink {
     this.pending.set(requestId, p);
     p.timer = this.deps.clock.setTimeout(() => this.timeout(requestId, 'response'), this.deps.responseMs);
     bump(this.deps.counters.requests, method);
-    if (!this.connection.send(makeRequest(method, requestId, this.channelId, headers, body))) {
+    const sent = this.connection.send(makeRequest(method, requestId, this.channelId, headers, body));
+    if (sent === 'too-large') {
+      // Only this request fails; the channel and its session go on.
+      if (p.timer !== undefined) this.deps.clock.clearTimeout(p.timer);
+      this.pending.delete(requestId);
+      p.reject(
+        new MrcpClientError(
+          'message-too-large',
+          `${this.channelId}: ${method} larger than the message size limit`,
+        ),
+      );
+    } else if (sent === 'closed') {
       this.fail(new MrcpClientError('closed', `${this.channelId}: the connection is closed`));
     }
     return handle;

@@ -122,17 +122,25 @@ export class ClientConnection {
     }, this.deps.limits.connectionLingerMs);
   }
 
-  /** Writes one message; false when the connection is closed or the peer stopped reading. */
-  send(msg: MrcpMessage): boolean {
-    if (this.closed || this.socket.destroyed) return false;
+  /**
+   * Writes one message: `closed` when the connection is closed or the peer stopped reading;
+   * `too-large` (nothing written, the connection kept) when it exceeds `maxMessageSize` — a server
+   * with the same bound could only skip it unanswered, and the request would time out.
+   */
+  send(msg: MrcpMessage): 'sent' | 'closed' | 'too-large' {
+    if (this.closed || this.socket.destroyed) return 'closed';
     const bytes = serializeMessage(msg);
+    if (bytes.length > this.deps.limits.maxMessageSize) {
+      this.deps.onDrop('message-too-large');
+      return 'too-large';
+    }
     if (this.socket.writableLength + bytes.length > this.deps.limits.maxWriteBuffer) {
       this.deps.onDrop('slow-server');
       this.close('server does not read (write buffer full)');
-      return false;
+      return 'closed';
     }
     this.socket.write(bytes);
-    return true;
+    return 'sent';
   }
 
   private data(b: Buffer): void {

@@ -19,6 +19,8 @@ export type MrcpClientErrorCode =
   /** No response to a request, or no completion event, in time. */
   | 'response-timeout'
   | 'completion-timeout'
+  /** A request larger than `limits.maxMessageSize`: not sent, only that request fails. */
+  | 'message-too-large'
   /** Local RTP ports exhausted. */
   | 'rtp-unavailable'
   /** The session ended (hangup, BYE from the server, connection lost) before the step finished. */

@@ -21,6 +21,7 @@ import { openMrcpAudio, type MrcpAudio } from '../audio/media-audio.js';
 import { count } from '../net/metrics.js';
 import type { MrcpLogger, TimerHandle } from '../server/clock.js';
 import { ClientChannel } from './client-channel.js';
+import { endpointKey, type ClientConnection } from './client-connection.js';
 import { MrcpClientError } from './client-errors.js';
 import type { ClientContext, ServerTarget } from './client-context.js';
 
@@ -186,8 +187,18 @@ export class ClientSession {
 
   /** Opens (or shares) the TCP connections of newly agreed channels. */
   private async connect(added: readonly SdpChannel[]): Promise<void> {
+    // A session's channels share the connection its first one opened: the server binds a channel
+    // to the connection its first message arrives on and closes connections left without any, so
+    // a session whose only used channel sat on another session's connection (sessions opening at
+    // the same time) would lose its idle one — and with it the whole session.
+    let own: ClientConnection | undefined;
     for (const c of added) {
-      const conn = await this.ctx.connections.acquire(c.address, c.port, c.connection === 'existing');
+      const key = endpointKey(c.address, c.port);
+      const conn =
+        own && own.key === key && c.connection === 'existing' && own.hasRoom
+          ? own
+          : await this.ctx.connections.acquire(c.address, c.port, c.connection === 'existing');
+      own ??= conn;
       this.check();
       this.ctx.endpoints.set(this.server.name, { address: c.address, port: c.port });
       const resource = c.resource as ServedResource;

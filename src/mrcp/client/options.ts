@@ -56,7 +56,7 @@ export const DEFAULT_TIMEOUTS: ClientTimeouts = {
 };
 
 export interface ClientLimits {
-  /** Largest MRCP message accepted from a server (default 1 MiB). */
+  /** Largest MRCP message accepted from a server, and sent to one (default 1 MiB). */
   maxMessageSize: number;
   /** Octets queued towards a server that does not read before the connection is cut (default 4 MiB). */
   maxWriteBuffer: number;
