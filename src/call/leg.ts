@@ -410,7 +410,7 @@ export class Leg {
   // --- the end ---
 
   /** Ends the leg from our side: reject or CANCEL before the answer, BYE after. Idempotent. */
-  hangup(cause: Q850Cause, what = 'hangup'): void {
+  hangup(cause: Q850Cause, what = 'hangup', extraHeaders: ReadonlyArray<[string, string]> = []): void {
     const reason = reasonHeader(cause);
     switch (this.state) {
       case 'init':
@@ -421,7 +421,8 @@ export class Leg {
         if (this.incoming) {
           const status = sipForQ850(cause);
           this.localEnd = { by: 'local', sipCode: status, q850: cause, reason, what };
-          if (!this.incoming.reject(status, { headers: [['Reason', reason]] })) this.finish(this.localEnd);
+          const headers: Array<[string, string]> = [['Reason', reason], ...extraHeaders];
+          if (!this.incoming.reject(status, { headers })) this.finish(this.localEnd);
         } else if (this.outgoing) {
           this.localEnd = { by: 'local', sipCode: 487, q850: cause, reason, what };
           this.outgoing.cancel();
@@ -434,7 +435,8 @@ export class Leg {
         const s = this.session;
         if (!s) return this.finish(this.localEnd);
         // Our BYE carries the cause (RFC 3326); the session ends when it is answered or times out.
-        const sent = s.request('BYE', { headers: [['Reason', reason]] }, () => s.end('local-bye'));
+        const headers: Array<[string, string]> = [['Reason', reason], ...extraHeaders];
+        const sent = s.request('BYE', { headers }, () => s.end('local-bye'));
         if (!sent) s.end('local-bye');
         return;
       }

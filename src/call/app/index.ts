@@ -7,3 +7,17 @@ export {
   type WebhookResult,
 } from './webhook-client.js';
 export { WsAppSession, type AppCommand, type WsAppOptions, type WsAppResult } from './ws-app-client.js';
+export type { AppChannel, ChannelErrorCode, ChannelResult, HookRef, Notification } from './app-channel.js';
+export { HttpChannel, type HttpChannelOptions } from './http-channel.js';
+export { WsChannel, type WsChannelOptions } from './ws-channel.js';
+export {
+  AppRunner,
+  type AppCallInfo,
+  type AppEvent,
+  type AppFailure,
+  type AppRunEnd,
+  type AppRunnerOptions,
+  type AppSource,
+  type FallbackOptions,
+  type RedirectResult,
+} from './app-runner.js';
