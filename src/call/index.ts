@@ -71,6 +71,7 @@ export {
   type DialTarget,
   type GatherOutcome,
   type HostCapabilities,
+  type HostEvent,
   type ReferOutcome,
   type ReferRequest,
   type Running,

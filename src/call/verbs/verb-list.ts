@@ -3,6 +3,7 @@
  * or jambonz's short form `{name: {...}}`; unknown verbs and invalid options are all reported,
  * each with the verb's index and the field's path (`[2].numDigits: ...`), bounded in count.
  */
+import type { z } from 'zod';
 import { VERB_NAMES, VERB_SCHEMAS, isVerbName, type VerbSpec } from './verb-table.js';
 
 export interface VerbIssue {
@@ -36,6 +37,22 @@ function normalize(item: unknown): Record<string, unknown> | undefined {
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) return { verb: only, ...body };
   }
   return o;
+}
+
+type Path = (string | number)[];
+
+/**
+ * A union's "invalid input" says nothing: report the issues of the branch that got furthest (the
+ * first whose problem is not the value's type), so `url: "https://..."` says why it is refused.
+ */
+function flatten(iss: z.core.$ZodIssue, prefix: Path): { path: Path; message: string }[] {
+  const path = [...prefix, ...iss.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+  if (iss.code === 'invalid_union' && iss.errors.length > 0) {
+    const branch =
+      iss.errors.find((b) => b.length > 0 && b.every((e) => e.code !== 'invalid_type')) ?? iss.errors[0]!;
+    if (branch.length > 0) return branch.flatMap((e) => flatten(e, path));
+  }
+  return [{ path, message: iss.message }];
 }
 
 export function formatIssue(i: VerbIssue): string {
@@ -84,12 +101,7 @@ export function validateVerbs(input: unknown, limits: VerbListLimits = {}): Verb
     const r = VERB_SCHEMAS[name].safeParse(o);
     if (r.success) return void verbs.push(r.data);
     for (const iss of r.error.issues) {
-      push({
-        index,
-        verb: name,
-        path: iss.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-        message: iss.message,
-      });
+      for (const f of flatten(iss, [])) push({ index, verb: name, ...f });
     }
   });
   return issues.length > 0 ? fail(issues, total) : { ok: true, verbs };
