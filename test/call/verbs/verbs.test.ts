@@ -349,7 +349,7 @@ describe('dtmf, pause, hangup, tag, config, redirect', () => {
     await s.run({ verb: 'tag', data: { b: 'x' } }).done;
     assert.deepEqual(s.host.tags, { a: 1, b: 'x' });
     assert.deepEqual(s.session.customerData, { a: 1, b: 'x' });
-    const big = await s.run({ verb: 'tag', data: { c: 'y'.repeat(8170) } }).done;
+    const big = await s.run({ verb: 'tag', data: { c: 'y'.repeat(8180) } }).done;
     assert.equal(big.outcome, 'failed');
     assert.deepEqual(Object.keys(s.host.tags), ['a', 'b']);
   });
