@@ -97,6 +97,8 @@ export class AppRunner {
   private generation = 0;
   private failure: { code: AppFailure; detail: string } | undefined;
   private stopped = false;
+  /** The application hung up (hangup verb or command). */
+  private hungUp = false;
   private verbsRun = 0;
   private hooks = 0;
   private status = 'trying';
@@ -153,6 +155,7 @@ export class AppRunner {
         const spec = this.queue.shift();
         if (!spec) break;
         const r = await this.runVerb(spec);
+        if (r.last && r.outcome === 'done') this.hungUp = true;
         if (this.failure || this.stopped || host.ended) break;
         if (r.hook && r.outcome !== 'killed') {
           const gen = this.generation;
@@ -170,6 +173,7 @@ export class AppRunner {
         if (r.last) break;
       }
       if (this.failure) return await this.fallback(this.failure.code, this.failure.detail);
+      if (this.hungUp) return this.end('done');
       if (host.ended) return this.end('ended');
       if (this.stopped) return this.end('stopped');
       host.hangup(16);
@@ -204,6 +208,7 @@ export class AppRunner {
   /** Hangs the call up (REST DELETE, a `hangup` command). */
   hangup(cause: Q850Cause = 16): void {
     this.stopped = true;
+    this.hungUp = true;
     this.queue = [];
     this.current?.kill();
     this.o.host.hangup(cause);
