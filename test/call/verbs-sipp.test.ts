@@ -1,0 +1,163 @@
+/**
+ * SIPp places inbound calls that reach a webhook application and a WebSocket application served
+ * by the test: a play that digit 1 (RFC 4733) barges into, a gather that # ends, the actionHook's
+ * reply (a play, then a hangup with a custom header). Asserted: SIPp's exit code (it checks the
+ * BYE's Reason and X-App headers), what the application received, and the CDR.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  AppRunner,
+  CallManager,
+  CallVerbHost,
+  type AppEvent,
+  type AppSource,
+  type Cdr,
+} from '../../src/call/index.js';
+import { SIGNATURE_HEADER, verifySignature } from '../../src/call/app/index.js';
+import { FrameClock } from '../../src/media/index.js';
+import { newDropCounters } from '../../src/rtp/index.js';
+import { SipStack } from '../../src/sip/index.js';
+import { ack, WebhookApp, WsApp } from './app/app-servers.js';
+import { PROMPTS, quiet, randomPool, until } from './harness.js';
+import { runSipp } from './sipp.js';
+
+const SECRET = 'sipp-secret';
+const ANSWER = [
+  { verb: 'play', url: 'goodbye.wav' },
+  { verb: 'hangup', headers: { 'X-App': 'verbs-test' } },
+];
+const FIRST = [
+  { verb: 'tag', data: { survey: 's1' } },
+  { verb: 'play', url: 'welcome.wav', dtmfBargein: true },
+  { verb: 'gather', finishOnKey: '#', timeout: 5, actionHook: '/digits' },
+  { verb: 'play', url: 'welcome.wav' },
+];
+
+let stack: SipStack;
+let manager: CallManager;
+let web: WebhookApp;
+let ws: WsApp;
+const cdrs: Cdr[] = [];
+const events: AppEvent[] = [];
+const sources = new Map<string, AppSource>();
+let recordings = '';
+
+before(async () => {
+  web = await new WebhookApp((path) => (path === '/call' ? FIRST : path === '/digits' ? ANSWER : [])).start();
+  ws = await new WsApp((sock, msg) => {
+    if (msg.type === 'session:new') ack(sock, msg, FIRST);
+    else if (msg.type === 'verb:hook') ack(sock, msg, ANSWER);
+  }).start();
+  sources.set('web', { webhook: `${web.url}/call` });
+  sources.set('ws', { websocket: ws.url });
+  stack = new SipStack({
+    listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }],
+    trunks: [{ name: 'carrier', peers: ['127.0.0.1:9'], transport: 'udp', acl: ['127.0.0.0/8'] }],
+    sessionTimer: { enabled: false },
+    logger: quiet,
+  });
+  recordings = mkdtempSync(join(tmpdir(), 'vg-verbs-'));
+  manager = new CallManager({
+    stack,
+    frameClock: new FrameClock(),
+    rtp: { pool: randomPool(), host: '127.0.0.1', counters: newDropCounters() },
+    apps: [
+      { name: 'web', steps: [], maxDurationMs: 60_000 },
+      { name: 'ws', steps: [], maxDurationMs: 60_000 },
+    ],
+    routes: [
+      { calledPrefix: '1', app: 'web' },
+      { calledPrefix: '2', app: 'ws' },
+    ],
+    promptsDir: PROMPTS,
+    recordingsDir: recordings,
+    logger: quiet,
+    onCdr: (c) => cdrs.push(c),
+    appBody: (call, app) => {
+      const source = sources.get(app.name);
+      if (!source) return undefined;
+      const runner = new AppRunner({
+        source,
+        host: new CallVerbHost(call),
+        call: {
+          call_sid: call.callId,
+          direction: call.direction,
+          from: call.party.from,
+          to: call.party.to,
+          trunk: call.trunk,
+        },
+        secret: SECRET,
+        fallback: { prompt: 'goodbye.wav', cause: 41 },
+        onEvent: (e) => events.push(e),
+      });
+      return () => runner.run();
+    },
+  });
+  await stack.start();
+});
+
+after(async () => {
+  await manager.stop(500);
+  await stack.stop();
+  await web.stop();
+  await ws.stop();
+  rmSync(recordings, { recursive: true, force: true });
+});
+
+async function call(service: string): Promise<Cdr> {
+  const before = cdrs.length;
+  const port = stack.transport.transports[0]!.local.port;
+  const r = await runSipp({ scenario: 'uac-verbs-app.xml', port, service, timeoutSeconds: 30 });
+  assert.equal(r.code, 0, `sipp exit ${r.code}\n${r.errors.slice(0, 3000)}\n${r.stderr.slice(0, 2000)}`);
+  await until(() => cdrs.length > before, 'the CDR');
+  return cdrs[cdrs.length - 1]!;
+}
+
+describe('SIPp calls reach verbs applications', () => {
+  it('a webhook application: play with barge-in, gather, actionHook, hangup with headers', async () => {
+    const cdr = await call('1000');
+    assert.deepEqual(web.paths(), ['/call', '/digits']);
+    const first = web.seen[0]!;
+    assert.ok(verifySignature(SECRET, first.body, first.headers[SIGNATURE_HEADER] as string));
+    assert.equal(first.json?.from, 'sipp');
+    assert.equal(first.json?.to, '1000');
+    assert.equal(first.json?.direction, 'inbound');
+    assert.equal(first.json?.trunk, 'carrier');
+    const hook = web.seen[1]!.json!;
+    assert.equal(hook.reason, 'dtmfDetected');
+    assert.equal(hook.digits, '1');
+    assert.equal(hook.call_status, 'in-progress');
+    assert.equal(cdr.digits, '1#');
+    assert.equal(cdr.digitSources.rfc4733, 2);
+    assert.equal(cdr.endCause.by, 'voicegate');
+    assert.equal(cdr.endCause.what, 'app-hangup');
+    assert.equal(cdr.endCause.q850, 16);
+    assert.equal(cdr.app, 'web');
+    const verbs = events
+      .filter((e) => e.callSid === cdr.callId && e.type === 'verb:status' && e.data.status === 'finished')
+      .map((e) => `${String(e.data.verb)}:${String(e.data.outcome)}`);
+    assert.deepEqual(cdr.tags, { survey: 's1' }, 'tag verb data in the CDR');
+    assert.deepEqual(verbs, ['tag:done', 'play:barged', 'gather:done', 'play:done', 'hangup:done']);
+  });
+
+  it('a WebSocket application: the same call over the jambonz envelope', async () => {
+    const cdr = await call('2000');
+    const sn = ws.of('session:new').at(-1)!;
+    assert.equal(sn.call_sid, cdr.callId);
+    assert.equal(sn.data?.to, '2000');
+    const hook = ws.of('verb:hook').at(-1)!;
+    assert.equal(hook.hook, '/digits');
+    assert.equal(hook.data?.digits, '1');
+    assert.deepEqual(
+      ws.of('dtmf').map((m) => m.data?.dtmf),
+      ['1', '#'],
+    );
+    assert.ok(ws.of('call:status').some((m) => m.data?.call_status === 'in-progress'));
+    assert.equal(cdr.digits, '1#');
+    assert.equal(cdr.endCause.what, 'app-hangup');
+  });
+});
