@@ -13,7 +13,7 @@ import { newVerbSession, type VerbSession } from '../verbs/verb-session.js';
 import type { Verb, VerbResult } from '../verbs/verb.js';
 import { validateVerbs, type VerbIssue } from '../verbs/verb-list.js';
 import { createVerb, type VerbSpec } from '../verbs/verb-table.js';
-import type { AppChannel, ChannelResult, HookRef } from './app-channel.js';
+import { hookUrl, type AppChannel, type ChannelResult, type HookRef } from './app-channel.js';
 import { HttpChannel } from './http-channel.js';
 import type { AppCommand } from './ws-app-client.js';
 import { WsChannel } from './ws-channel.js';
@@ -192,7 +192,15 @@ export class AppRunner {
   async redirect(to: { verbs: readonly unknown[] } | { hook: HookRef }): Promise<RedirectResult> {
     let verbs: readonly unknown[];
     if ('hook' in to) {
-      const r = await this.callHook(to.hook, {});
+      // A URL given to a WebSocket application's call (REST redirect) is fetched over HTTP.
+      const r =
+        this.channel.kind === 'websocket' && /^https?:\/\//i.test(hookUrl(to.hook))
+          ? await new HttpChannel({
+              secret: this.o.secret,
+              timeoutMs: this.o.webhookTimeoutMs ?? 5000,
+              maxReplyBytes: this.o.maxReplyBytes ?? 256 * 1024,
+            }).hook(to.hook, this.payload({}))
+          : await this.callHook(to.hook, {});
       if (!r.ok) return { ok: false, message: `${r.code}: ${r.message}` };
       verbs = r.verbs;
     } else verbs = to.verbs;
@@ -338,6 +346,8 @@ export class AppRunner {
       return;
     }
     this.status = ev.status;
+    // The call is over: a verb waiting on a timer (pause, gather) must not outlive it.
+    if (ev.status === 'completed' || ev.status === 'failed') this.current?.kill();
     if (ev.sipStatus !== undefined) this.sipStatus = ev.sipStatus;
     const data = this.payload({});
     this.channel.notify('call:status', data);

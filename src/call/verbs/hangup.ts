@@ -21,7 +21,8 @@ const RESERVED =
 export class HangupVerb extends Verb<HangupSpec> {
   protected start(): void {
     const headers = Object.entries(this.spec.headers ?? {}).filter(([k]) => !RESERVED.test(k));
-    this.host.hangup(this.spec.cause ?? 16, headers);
+    // Settled first: the call's end (reported synchronously by the hang-up) must not kill this verb.
     this.finish('done', { last: true });
+    this.host.hangup(this.spec.cause ?? 16, headers);
   }
 }

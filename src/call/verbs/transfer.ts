@@ -60,8 +60,8 @@ export class TransferVerb extends Verb<TransferSpec> {
         fin >= 200 &&
         fin < 300
       ) {
-        this.host.hangup(16);
-        return this.finish('done', { detail: `refer ${fin}`, last: true, ...this.hookFor(refer, undefined) });
+        this.finish('done', { detail: `refer ${fin}`, last: true, ...this.hookFor(refer, undefined) });
+        return this.host.hangup(16);
       }
     }
     const dial = this.host.dial?.bind(this.host);

@@ -207,6 +207,33 @@ describe('application runner: webhook application', () => {
     assert.equal(host2.hangupCause, 17);
   });
 
+  it('the call ending during a long pause ends the run at once (no verb outlives its call)', async () => {
+    const app = await webhook(() => [{ verb: 'pause', length: 3600 }]);
+    const host = new FakeHost(systemClock);
+    const done = runner(host, { webhook: `${app.url}/call` }).r.run();
+    await until(() => host.actions.includes('early'), 'the pause');
+    const t0 = Date.now();
+    host.end();
+    assert.equal((await done).how, 'ended');
+    assert.ok(Date.now() - t0 < 500);
+  });
+
+  it('a REST redirect to a URL on a WebSocket application call is fetched over HTTP', async () => {
+    const web = await webhook(() => [{ verb: 'hangup', cause: 17 }]);
+    const app = await wsApp((ws, msg) => {
+      if (msg.type === 'session:new') ack(ws, msg, [{ verb: 'pause', length: 60 }]);
+    });
+    const host = new FakeHost(systemClock);
+    const { r } = runner(host, { websocket: app.url });
+    const done = r.run();
+    await until(() => host.actions.includes('early'), 'the pause');
+    assert.deepEqual(await r.redirect({ hook: `${web.url}/rest` }), { ok: true });
+    assert.equal((await done).how, 'done');
+    assert.equal(host.hangupCause, 17);
+    assert.equal(web.seen[0]!.json?.call_sid, 'cs-1');
+    assert.equal(app.of('verb:hook').length, 0);
+  });
+
   it('the call ending mid-verb ends the run without hanging up again', async () => {
     const app = await webhook(() => [{ verb: 'play', url: 'long.wav' }]);
     const host = new FakeHost(systemClock, { playMs: 20_000 });
