@@ -56,6 +56,9 @@ export {
   type AppSource,
   type FallbackOptions,
   type RedirectResult,
+  VerbsApps,
+  type VerbsAppConfig,
+  type VerbsAppsOptions,
 } from './app/index.js';
 export {
   CallVerbHost,

@@ -9,14 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  AppRunner,
-  CallManager,
-  CallVerbHost,
-  type AppEvent,
-  type AppSource,
-  type Cdr,
-} from '../../src/call/index.js';
+import { CallManager, VerbsApps, type AppEvent, type Cdr } from '../../src/call/index.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/call/app/index.js';
 import { FrameClock } from '../../src/media/index.js';
 import { newDropCounters } from '../../src/rtp/index.js';
@@ -43,7 +36,7 @@ let web: WebhookApp;
 let ws: WsApp;
 const cdrs: Cdr[] = [];
 const events: AppEvent[] = [];
-const sources = new Map<string, AppSource>();
+let apps: VerbsApps;
 let recordings = '';
 
 before(async () => {
@@ -52,8 +45,14 @@ before(async () => {
     if (msg.type === 'session:new') ack(sock, msg, FIRST);
     else if (msg.type === 'verb:hook') ack(sock, msg, ANSWER);
   }).start();
-  sources.set('web', { webhook: `${web.url}/call` });
-  sources.set('ws', { websocket: ws.url });
+  const common = { secret: SECRET, fallback: { prompt: 'goodbye.wav', cause: 41 as const } };
+  apps = new VerbsApps({
+    apps: {
+      web: { source: { webhook: `${web.url}/call` }, ...common },
+      ws: { source: { websocket: ws.url }, ...common },
+    },
+    onEvent: (e) => events.push(e),
+  });
   stack = new SipStack({
     listen: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }],
     trunks: [{ name: 'carrier', peers: ['127.0.0.1:9'], transport: 'udp', acl: ['127.0.0.0/8'] }],
@@ -77,25 +76,7 @@ before(async () => {
     recordingsDir: recordings,
     logger: quiet,
     onCdr: (c) => cdrs.push(c),
-    appBody: (call, app) => {
-      const source = sources.get(app.name);
-      if (!source) return undefined;
-      const runner = new AppRunner({
-        source,
-        host: new CallVerbHost(call),
-        call: {
-          call_sid: call.callId,
-          direction: call.direction,
-          from: call.party.from,
-          to: call.party.to,
-          trunk: call.trunk,
-        },
-        secret: SECRET,
-        fallback: { prompt: 'goodbye.wav', cause: 41 },
-        onEvent: (e) => events.push(e),
-      });
-      return () => runner.run();
-    },
+    appBody: apps.appBody,
   });
   await stack.start();
 });
@@ -108,10 +89,12 @@ after(async () => {
   rmSync(recordings, { recursive: true, force: true });
 });
 
-async function call(service: string): Promise<Cdr> {
+async function call(service: string, during?: () => Promise<void>): Promise<Cdr> {
   const before = cdrs.length;
   const port = stack.transport.transports[0]!.local.port;
-  const r = await runSipp({ scenario: 'uac-verbs-app.xml', port, service, timeoutSeconds: 30 });
+  const sipp = runSipp({ scenario: 'uac-verbs-app.xml', port, service, timeoutSeconds: 30 });
+  await during?.();
+  const r = await sipp;
   assert.equal(r.code, 0, `sipp exit ${r.code}\n${r.errors.slice(0, 3000)}\n${r.stderr.slice(0, 2000)}`);
   await until(() => cdrs.length > before, 'the CDR');
   return cdrs[cdrs.length - 1]!;
@@ -119,7 +102,14 @@ async function call(service: string): Promise<Cdr> {
 
 describe('SIPp calls reach verbs applications', () => {
   it('a webhook application: play with barge-in, gather, actionHook, hangup with headers', async () => {
-    const cdr = await call('1000');
+    let live: string | undefined;
+    const cdr = await call('1000', async () => {
+      await until(() => apps.size === 1, 'the runner of the live call');
+      live = [...manager.calls.keys()][0];
+      assert.ok(apps.runner(live!), 'the REST API finds the runner by call id');
+    });
+    assert.equal(live, cdr.callId);
+    assert.equal(apps.size, 0);
     assert.deepEqual(web.paths(), ['/call', '/digits']);
     const first = web.seen[0]!;
     assert.ok(verifySignature(SECRET, first.body, first.headers[SIGNATURE_HEADER] as string));
@@ -159,5 +149,6 @@ describe('SIPp calls reach verbs applications', () => {
     assert.ok(ws.of('call:status').some((m) => m.data?.call_status === 'in-progress'));
     assert.equal(cdr.digits, '1#');
     assert.equal(cdr.endCause.what, 'app-hangup');
+    assert.equal(apps.size, 0, 'no runner left');
   });
 });

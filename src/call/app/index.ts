@@ -21,3 +21,4 @@ export {
   type FallbackOptions,
   type RedirectResult,
 } from './app-runner.js';
+export { VerbsApps, type VerbsAppConfig, type VerbsAppsOptions } from './verbs-apps.js';
