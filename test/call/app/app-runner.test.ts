@@ -234,6 +234,23 @@ describe('application runner: webhook application', () => {
     assert.equal(app.of('verb:hook').length, 0);
   });
 
+  it('call status changes go to the status hook, signed, without waiting for it', async () => {
+    const app = await webhook((path) =>
+      path === '/call'
+        ? [{ verb: 'play', url: 'a.wav' }]
+        : (res) => setTimeout(() => res.end(), 2000).unref(),
+    );
+    const host = new FakeHost(systemClock, { playMs: 20 });
+    const t0 = Date.now();
+    const end = await runner(host, { webhook: `${app.url}/call` }, { statusHook: '/status' }).r.run();
+    assert.equal(end.how, 'done');
+    assert.ok(Date.now() - t0 < 1500, 'the slow status hook did not hold the call');
+    await until(() => app.paths().includes('/status'), 'the status post');
+    const st = app.seen.find((x) => x.path === '/status')!;
+    assert.equal(st.json?.call_status, 'completed');
+    assert.ok(verifySignature(SECRET, st.body, st.headers[SIGNATURE_HEADER] as string));
+  });
+
   it('the call ending mid-verb ends the run without hanging up again', async () => {
     const app = await webhook(() => [{ verb: 'play', url: 'long.wav' }]);
     const host = new FakeHost(systemClock, { playMs: 20_000 });
