@@ -254,3 +254,23 @@ describe('verb list validation', () => {
     assert.deepEqual(validateVerbs([]), { ok: true, verbs: [] });
   });
 });
+
+describe('the survey example speaks this verb dialect', () => {
+  it('every verb list it produces validates', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const { loadSurvey, SurveyRun } = await import('../../../examples/survey/survey.js');
+    const file = new URL('../../../../examples/survey/survey.yaml', import.meta.url);
+    const survey = loadSurvey(parse(readFileSync(file, 'utf8')));
+    const run = new SurveyRun(survey, 'cs-1', { from: '1', to: '2' }, 'http://127.0.0.1:1/survey');
+    const lists = [run.start()];
+    for (let i = 0; i < survey.rounds.length; i++) {
+      lists.push(run.answer(i, 1, { reason: 'timeout' }).verbs);
+      lists.push(run.answer(i, 2, { reason: 'dtmfDetected', digits: '1' }).verbs);
+    }
+    for (const l of lists) {
+      const r = validateVerbs(l);
+      assert.ok(r.ok, r.ok ? '' : r.message);
+    }
+  });
+});
