@@ -50,6 +50,16 @@ before(async () => {
     apps: {
       web: { source: { webhook: `${web.url}/call` }, ...common },
       ws: { source: { websocket: ws.url }, ...common },
+      down: { source: { webhook: 'http://127.0.0.1:9/nobody' }, ...common },
+      long: {
+        source: {
+          verbs: [
+            { verb: 'play', url: 'welcome.wav' },
+            { verb: 'play', url: 'welcome.wav' },
+          ],
+        },
+        ...common,
+      },
     },
     onEvent: (e) => events.push(e),
   });
@@ -67,10 +77,14 @@ before(async () => {
     apps: [
       { name: 'web', steps: [], maxDurationMs: 60_000 },
       { name: 'ws', steps: [], maxDurationMs: 60_000 },
+      { name: 'down', steps: [], maxDurationMs: 60_000 },
+      { name: 'long', steps: [], maxDurationMs: 60_000 },
     ],
     routes: [
       { calledPrefix: '1', app: 'web' },
       { calledPrefix: '2', app: 'ws' },
+      { calledPrefix: '3', app: 'down' },
+      { calledPrefix: '4', app: 'long' },
     ],
     promptsDir: PROMPTS,
     recordingsDir: recordings,
@@ -89,10 +103,14 @@ after(async () => {
   rmSync(recordings, { recursive: true, force: true });
 });
 
-async function call(service: string, during?: () => Promise<void>): Promise<Cdr> {
+async function call(
+  service: string,
+  during?: () => Promise<void>,
+  scenario = 'uac-verbs-app.xml',
+): Promise<Cdr> {
   const before = cdrs.length;
   const port = stack.transport.transports[0]!.local.port;
-  const sipp = runSipp({ scenario: 'uac-verbs-app.xml', port, service, timeoutSeconds: 30 });
+  const sipp = runSipp({ scenario, port, service, timeoutSeconds: 30 });
   await during?.();
   const r = await sipp;
   assert.equal(r.code, 0, `sipp exit ${r.code}\n${r.errors.slice(0, 3000)}\n${r.stderr.slice(0, 2000)}`);
@@ -150,5 +168,39 @@ describe('SIPp calls reach verbs applications', () => {
     assert.equal(cdr.digits, '1#');
     assert.equal(cdr.endCause.what, 'app-hangup');
     assert.equal(apps.size, 0, 'no runner left');
+  });
+
+  it('an application that is down: the fallback prompt as early media, then 503 with cause 41', async () => {
+    const before = events.length;
+    const cdr = await call('3000', undefined, 'uac-expect-early-503.xml');
+    assert.equal(cdr.earlyMedia, true);
+    assert.equal(cdr.answer, null);
+    assert.equal(cdr.endCause.by, 'voicegate');
+    assert.equal(cdr.endCause.sipCode, 503);
+    assert.equal(cdr.endCause.q850, 41);
+    assert.ok(cdr.rtp!.packetsSent > 50, `${cdr.rtp!.packetsSent} packets of the fallback prompt`);
+    const fb = events.slice(before).find((e) => e.type === 'app:fallback');
+    assert.equal(fb?.data.code, 'app_unreachable');
+  });
+
+  it('an inline application redirected in the middle of a long play (the REST path)', async () => {
+    const before = events.length;
+    const cdr = await call('4000', async () => {
+      await until(() => apps.size === 1, 'the runner');
+      const id = [...manager.calls.keys()][0]!;
+      await until(() => apps.runner(id)?.currentVerb === 'play', 'the play');
+      await new Promise((r) => setTimeout(r, 1500));
+      const r = await apps.runner(id)!.redirect({
+        verbs: [{ verb: 'hangup', cause: 16, headers: { 'X-App': 'verbs-test' } }],
+      });
+      assert.deepEqual(r, { ok: true });
+    });
+    const verbs = events
+      .slice(before)
+      .filter((e) => e.type === 'verb:status' && e.data.status === 'finished')
+      .map((e) => `${String(e.data.verb)}:${String(e.data.outcome)}`);
+    assert.deepEqual(verbs, ['play:killed', 'hangup:done']);
+    assert.ok(cdr.talkMs < 4500, `redirected before the 5.1 s prompt ended (${cdr.talkMs} ms)`);
+    assert.equal(cdr.endCause.what, 'app-hangup');
   });
 });

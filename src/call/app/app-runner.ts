@@ -370,9 +370,11 @@ export class AppRunner {
         if (!this.mute(cmd.command === 'mute'))
           this.channel.notify('error', { message: `${cmd.command} is not available` });
         return;
-      case 'dtmf':
-        void host.sendDigits(cmd.digits.replace(/w/gi, ''), undefined, 100, 100);
+      case 'dtmf': {
+        const digits = cmd.digits.replace(/w/gi, '');
+        if (digits !== '') void host.sendDigits(digits, undefined, 100, 100);
         return;
+      }
       case 'tag': {
         const merged = { ...this.session.customerData, ...cmd.data };
         if (JSON.stringify(merged).length > MAX_TAG_BYTES) {
