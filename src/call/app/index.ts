@@ -10,15 +10,15 @@ export { WsAppSession, type AppCommand, type WsAppOptions, type WsAppResult } fr
 export type { AppChannel, ChannelErrorCode, ChannelResult, HookRef, Notification } from './app-channel.js';
 export { HttpChannel, type HttpChannelOptions } from './http-channel.js';
 export { WsChannel, type WsChannelOptions } from './ws-channel.js';
-export {
-  AppRunner,
-  type AppCallInfo,
-  type AppEvent,
-  type AppFailure,
-  type AppRunEnd,
-  type AppRunnerOptions,
-  type AppSource,
-  type FallbackOptions,
-  type RedirectResult,
-} from './app-runner.js';
+export { AppRunner } from './app-runner.js';
+export type {
+  AppCallInfo,
+  AppEvent,
+  AppFailure,
+  AppRunEnd,
+  AppRunnerOptions,
+  AppSource,
+  FallbackOptions,
+  RedirectResult,
+} from './app-runner-types.js';
 export { VerbsApps, type VerbsAppConfig, type VerbsAppsOptions } from './verbs-apps.js';

@@ -7,7 +7,8 @@
 import type { AppSpec } from '../call-types.js';
 import type { Call } from '../call.js';
 import { CallVerbHost, type HostCapabilities } from '../verbs/call-verb-host.js';
-import { AppRunner, type AppEvent, type AppRunnerOptions, type AppSource } from './app-runner.js';
+import { AppRunner } from './app-runner.js';
+import type { AppEvent, AppRunnerOptions, AppSource } from './app-runner-types.js';
 
 /** One application's settings (what `calls.apps.<name>.application` holds in the config). */
 export interface VerbsAppConfig {
