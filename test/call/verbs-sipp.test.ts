@@ -1,6 +1,6 @@
 /**
  * SIPp places inbound calls that reach a webhook application and a WebSocket application served
- * by the test: a play that digit 1 (RFC 4733) barges into, a gather that # ends, the actionHook's
+ * by the test: a gather whose prompt digit 1 (RFC 4733) barges into and that # ends, the actionHook's
  * reply (a play, then a hangup with a custom header). Asserted: SIPp's exit code (it checks the
  * BYE's Reason and X-App headers), what the application received, and the CDR.
  */
@@ -25,8 +25,7 @@ const ANSWER = [
 ];
 const FIRST = [
   { verb: 'tag', data: { survey: 's1' } },
-  { verb: 'play', url: 'welcome.wav', dtmfBargein: true },
-  { verb: 'gather', finishOnKey: '#', timeout: 5, actionHook: '/digits' },
+  { verb: 'gather', finishOnKey: '#', timeout: 5, play: { url: 'welcome.wav' }, actionHook: '/digits' },
   { verb: 'play', url: 'welcome.wav' },
 ];
 
@@ -149,7 +148,9 @@ describe('SIPp calls reach verbs applications', () => {
       .filter((e) => e.callSid === cdr.callId && e.type === 'verb:status' && e.data.status === 'finished')
       .map((e) => `${String(e.data.verb)}:${String(e.data.outcome)}`);
     assert.deepEqual(cdr.tags, { survey: 's1' }, 'tag verb data in the CDR');
-    assert.deepEqual(verbs, ['tag:done', 'play:barged', 'gather:done', 'play:done', 'hangup:done']);
+    assert.deepEqual(verbs, ['tag:done', 'gather:done', 'play:done', 'hangup:done']);
+    // Without barge-in: 5.1 s of welcome.wav, then 1.9 s of goodbye.wav.
+    assert.ok(cdr.talkMs < 5000, `digit 1 cut the gather's prompt (${cdr.talkMs} ms)`);
   });
 
   it('a WebSocket application: the same call over the jambonz envelope', async () => {
