@@ -3,6 +3,7 @@
  * the call data it gets, the fallback, the runner's options, events and result.
  */
 import type { Q850Cause } from '../q850.js';
+import type { AppChannel } from './app-channel.js';
 import type { VerbHost } from '../verbs/verb-host.js';
 import type { VerbIssue } from '../verbs/verb-list.js';
 
@@ -54,6 +55,8 @@ export interface AppRunnerOptions {
   readonly fallback?: FallbackOptions | undefined;
   /** verb:status, call:status, app errors and fallbacks (the events API). */
   readonly onEvent?: ((ev: AppEvent) => void) | undefined;
+  /** A channel to use instead of the one `source` names (other transports; tests in fake time). */
+  readonly channel?: AppChannel | undefined;
 }
 
 export interface AppEvent {

@@ -12,6 +12,7 @@ export interface ChannelEvents {
 }
 
 export function openChannel(o: AppRunnerOptions, ev: ChannelEvents): AppChannel {
+  if (o.channel) return o.channel;
   const maxReply = o.maxReplyBytes ?? 256 * 1024;
   const s = o.source;
   return 'websocket' in s
