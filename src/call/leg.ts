@@ -41,6 +41,8 @@ export class Leg {
   state: LegState = 'init';
   events: LegEvents = {};
   session: Session | undefined;
+  /** Takes the dialog's NOTIFYs first (a REFER transfer); true when it answered one. */
+  notifyHandler: ((req: InDialogRequest) => boolean) | undefined;
   incoming: IncomingCall | undefined;
   outgoing: OutgoingCall | undefined;
   end: LegEnd | undefined;
@@ -318,6 +320,10 @@ export class Leg {
       onReinvite: (req) => this.inDialogOffer(req),
       onUpdate: (req) => this.inDialogOffer(req),
       onInfo: (req) => this.onInfo(req),
+      // RFC 3515 §2.4.4: the NOTIFYs of a transfer we asked for; any other NOTIFY is just answered.
+      onNotify: (req) => {
+        if (!this.notifyHandler?.(req)) req.accept();
+      },
       onTerminated: (reason) => this.onTerminated(reason),
     };
   }

@@ -39,7 +39,24 @@ let apps: VerbsApps;
 let recordings = '';
 
 before(async () => {
-  web = await new WebhookApp((path) => (path === '/call' ? FIRST : path === '/digits' ? ANSWER : [])).start();
+  web = await new WebhookApp((path) =>
+    path === '/call'
+      ? FIRST
+      : path === '/digits'
+        ? ANSWER
+        : path === '/xfer'
+          ? [
+              { verb: 'pause', length: 0.2 },
+              {
+                verb: 'transfer',
+                referTo: '4002',
+                headers: { 'X-App': 'transfer-test' },
+                actionHook: '/xfer-done',
+              },
+              { verb: 'play', url: 'welcome.wav' },
+            ]
+          : [],
+  ).start();
   ws = await new WsApp((sock, msg) => {
     if (msg.type === 'session:new') ack(sock, msg, FIRST);
     else if (msg.type === 'verb:hook') ack(sock, msg, ANSWER);
@@ -50,6 +67,7 @@ before(async () => {
       web: { source: { webhook: `${web.url}/call` }, ...common },
       ws: { source: { websocket: ws.url }, ...common },
       down: { source: { webhook: 'http://127.0.0.1:9/nobody' }, ...common },
+      xfer: { source: { webhook: `${web.url}/xfer` }, ...common },
       long: {
         source: {
           verbs: [
@@ -78,12 +96,14 @@ before(async () => {
       { name: 'ws', steps: [], maxDurationMs: 60_000 },
       { name: 'down', steps: [], maxDurationMs: 60_000 },
       { name: 'long', steps: [], maxDurationMs: 60_000 },
+      { name: 'xfer', steps: [], maxDurationMs: 60_000 },
     ],
     routes: [
       { calledPrefix: '1', app: 'web' },
       { calledPrefix: '2', app: 'ws' },
       { calledPrefix: '3', app: 'down' },
       { calledPrefix: '4', app: 'long' },
+      { calledPrefix: '5', app: 'xfer' },
     ],
     promptsDir: PROMPTS,
     recordingsDir: recordings,
@@ -203,5 +223,24 @@ describe('SIPp calls reach verbs applications', () => {
     assert.deepEqual(verbs, ['play:killed', 'hangup:done']);
     assert.ok(cdr.talkMs < 4500, `redirected before the 5.1 s prompt ended (${cdr.talkMs} ms)`);
     assert.equal(cdr.endCause.what, 'app-hangup');
+  });
+
+  it('transfer: REFER (RFC 3515) to a SIPp leg that accepts it, NOTIFY progress, then our BYE', async () => {
+    const before = events.length;
+    const cdr = await call('5000', undefined, 'uac-accept-refer.xml');
+    const mine = events.slice(before);
+    const progress = mine
+      .filter((e) => e.type === 'verb:status' && e.data.status === 'progress')
+      .map((e) => e.data.sip_status);
+    assert.deepEqual(progress, [100, 200]);
+    const fin = mine.find(
+      (e) => e.type === 'verb:status' && e.data.verb === 'transfer' && e.data.status === 'finished',
+    );
+    assert.equal(fin?.data.outcome, 'done');
+    const hook = web.seen.find((x) => x.path === '/xfer-done')?.json;
+    assert.equal(hook?.refer_status, 202);
+    assert.equal(hook?.final_referred_call_status, 200);
+    assert.equal(cdr.endCause.what, 'app-hangup');
+    assert.equal(cdr.endCause.q850, 16);
   });
 });

@@ -75,6 +75,11 @@ export class AppRunner {
         if (!spec) break;
         const r = await this.runVerb(spec);
         if (r.last && r.outcome === 'done') this.hungUp = true;
+        if (r.last && r.hook && !this.failure) {
+          // The call is over (a transfer done): the hook reports it, its reply has nothing to run.
+          await this.callHook(r.hook, r.hookData ?? {});
+          break;
+        }
         if (this.failure || this.stopped || host.ended) break;
         if (r.hook && r.outcome !== 'killed') {
           const gen = this.generation;

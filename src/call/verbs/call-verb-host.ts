@@ -10,6 +10,7 @@ import type { DtmfSendMethod } from '../call-types.js';
 import type { Call } from '../call.js';
 import type { CallLogger } from '../leg-context.js';
 import type { Q850Cause } from '../q850.js';
+import { ReferTransfer } from '../refer.js';
 import { MAX_TAG_BYTES } from './tag.js';
 import type {
   DialOutcome,
@@ -34,7 +35,7 @@ export interface HostCapabilities {
 export class CallVerbHost implements VerbHost {
   readonly speech: SpeechCapability | undefined;
   readonly dial?: (r: DialRequest) => Running<DialOutcome>;
-  readonly refer?: (r: ReferRequest) => Running<ReferOutcome>;
+  readonly refer: (r: ReferRequest) => Running<ReferOutcome>;
   readonly mute?: (on: boolean) => boolean;
 
   constructor(
@@ -43,7 +44,8 @@ export class CallVerbHost implements VerbHost {
   ) {
     this.speech = caps.speech;
     if (caps.dial) this.dial = caps.dial;
-    if (caps.refer) this.refer = caps.refer;
+    // REFER is the call layer's own (RFC 3515 over the leg's dialog) unless replaced.
+    this.refer = caps.refer ?? ((r) => this.referOnLeg(r));
     if (caps.mute) this.mute = caps.mute;
   }
 
@@ -93,6 +95,26 @@ export class CallVerbHost implements VerbHost {
     const merged = { ...this.call.tags, ...data };
     if (JSON.stringify(merged).length > MAX_TAG_BYTES) return;
     Object.assign(this.call.tags, data);
+  }
+
+  /** Blind transfer of the caller by REFER in the leg's dialog (only once connected). */
+  private referOnLeg(r: ReferRequest): Running<ReferOutcome> {
+    const leg = this.call.leg;
+    const session = leg?.session;
+    if (!leg || !session || leg.state !== 'connected') {
+      return { done: Promise.resolve({ referStatus: 0 }), stop: () => undefined };
+    }
+    const t = new ReferTransfer(session, this.call.clock, {
+      referTo: r.referTo,
+      referredBy: r.referredBy,
+      headers: Object.entries(r.headers),
+      ...(r.onNotify ? { onNotify: r.onNotify } : {}),
+    });
+    leg.notifyHandler = (req) => t.onNotify(req);
+    const done = t.start().finally(() => {
+      if (leg.notifyHandler) leg.notifyHandler = undefined;
+    });
+    return { done, stop: () => t.stop() };
   }
 
   subscribe(fn: (ev: HostEvent) => void): () => void {

@@ -42,7 +42,8 @@ export class TransferVerb extends Verb<TransferSpec> {
 
   private async run(): Promise<void> {
     let refer: ReferOutcome | undefined;
-    if (this.host.refer) {
+    // A REFER goes in a confirmed dialog (RFC 3515 §2.4.1): the caller is answered first.
+    if (this.host.refer && this.host.answer()) {
       this.refer = this.host.refer({
         referTo: this.spec.referTo,
         referredBy: this.spec.referredBy,

@@ -513,3 +513,15 @@ describe('dial and transfer: the dial and refer capabilities', () => {
     assert.equal((await setup().run({ verb: 'transfer', referTo: 'sip:x@y' }).done).outcome, 'unsupported');
   });
 });
+
+describe('REFER helpers (RFC 3515, RFC 3420)', () => {
+  it('read a sipfrag status line and make a Refer-To from a number', async () => {
+    const { sipfragStatus, referTarget } = await import('../../../src/call/refer.js');
+    assert.equal(sipfragStatus(Buffer.from('SIP/2.0 100 Trying\r\n')), 100);
+    assert.equal(sipfragStatus(Buffer.from('SIP/2.0 603 Declined')), 603);
+    assert.equal(sipfragStatus(Buffer.from('HTTP/1.1 200 OK')), undefined);
+    assert.equal(sipfragStatus(Buffer.alloc(0)), undefined);
+    assert.equal(referTarget('4002', 'sip:sipp@127.0.0.1:5070;transport=udp'), 'sip:4002@127.0.0.1:5070');
+    assert.equal(referTarget('sip:bob@x.example', 'sip:a@b'), 'sip:bob@x.example');
+  });
+});
