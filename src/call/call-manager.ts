@@ -46,6 +46,8 @@ export interface CallManagerOptions {
   readonly onCdr?: (cdr: Cdr) => void;
   /** Speech for say and gather: the MRCP client and defaults. */
   readonly speech?: CallSpeechOptions;
+  /** What runs a call instead of its application's steps (the verbs API's runner); undefined: the steps. */
+  readonly appBody?: (call: Call, app: AppSpec) => (() => Promise<unknown>) | undefined;
 }
 
 export interface OriginateOptions {
@@ -210,7 +212,7 @@ export class CallManager {
   }
 
   private run(call: Call, app: AppSpec): void {
-    call.runApp(app).catch((err: Error) => {
+    call.runApp(app, this.opts.appBody?.(call, app)).catch((err: Error) => {
       this.log.error('application failed', { callId: call.callId, app: app.name, error: err.message });
       call.hangup(41, 'app-error');
     });

@@ -42,6 +42,8 @@ export class Call implements StepContext {
   leg: Leg | undefined;
   app: AppSpec | undefined;
   readonly vars = new Map<string, string>();
+  /** Data the application attached (the `tag` verb), written into the CDR. */
+  readonly tags: Record<string, unknown> = {};
   readonly digits = new DigitQueue();
   readonly executor: StepExecutor;
   cdr: Cdr | undefined;
@@ -110,15 +112,18 @@ export class Call implements StepContext {
     };
   }
 
-  /** Runs an application on the call; when its steps run out the call is hung up. */
-  async runApp(app: AppSpec): Promise<void> {
+  /**
+   * Runs an application on the call; when its steps run out the call is hung up. `body` replaces
+   * the steps (the verbs API's application runner) under the same time limit.
+   */
+  async runApp(app: AppSpec, body?: () => Promise<unknown>): Promise<void> {
     this.app = app;
     if (this.direction === 'inbound') this.transition('ringing');
     this.maxTimer = this.deps.clock.setTimeout(() => {
       this.deps.logger.info('application time limit: hanging up', { callId: this.callId, app: app.name });
       this.hangup(102, 'app-time-limit');
     }, app.maxDurationMs);
-    await this.executor.run(app.steps);
+    await (body ? body() : this.executor.run(app.steps));
     if (!this.ended) this.hangup(16, 'app-finished');
   }
 
@@ -278,6 +283,7 @@ export class Call implements StepContext {
         outcome: r.outcome,
         ...(r.value !== undefined ? { value: r.value } : {}),
       })),
+      tags: this.tags,
     });
     this.cdr = cdr;
     this.transition('ended');

@@ -55,6 +55,8 @@ export interface Cdr {
   readonly digitSources: { readonly rfc4733: number; readonly inband: number; readonly info: number };
   readonly rtp: CdrRtp | null;
   readonly steps: readonly { readonly type: string; readonly outcome: string; readonly value?: string }[];
+  /** Data the application attached (the `tag` verb); absent when none. */
+  readonly tags?: Readonly<Record<string, unknown>>;
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -73,6 +75,7 @@ export interface CdrInput {
   holds: number;
   digits: readonly string[];
   steps: readonly { type: string; outcome: string; value?: string }[];
+  tags?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export function buildCdr(i: CdrInput): Cdr {
@@ -123,5 +126,6 @@ export function buildCdr(i: CdrInput): Cdr {
         }
       : null,
     steps: i.steps,
+    ...(i.tags && Object.keys(i.tags).length > 0 ? { tags: i.tags } : {}),
   };
 }

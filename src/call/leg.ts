@@ -41,6 +41,8 @@ export class Leg {
   state: LegState = 'init';
   events: LegEvents = {};
   session: Session | undefined;
+  /** Takes the dialog's NOTIFYs first (a REFER transfer); true when it answered one. */
+  notifyHandler: ((req: InDialogRequest) => boolean) | undefined;
   incoming: IncomingCall | undefined;
   outgoing: OutgoingCall | undefined;
   end: LegEnd | undefined;
@@ -318,6 +320,10 @@ export class Leg {
       onReinvite: (req) => this.inDialogOffer(req),
       onUpdate: (req) => this.inDialogOffer(req),
       onInfo: (req) => this.onInfo(req),
+      // RFC 3515 §2.4.4: the NOTIFYs of a transfer we asked for; any other NOTIFY is just answered.
+      onNotify: (req) => {
+        if (!this.notifyHandler?.(req)) req.accept();
+      },
       onTerminated: (reason) => this.onTerminated(reason),
     };
   }
@@ -410,7 +416,7 @@ export class Leg {
   // --- the end ---
 
   /** Ends the leg from our side: reject or CANCEL before the answer, BYE after. Idempotent. */
-  hangup(cause: Q850Cause, what = 'hangup'): void {
+  hangup(cause: Q850Cause, what = 'hangup', extraHeaders: ReadonlyArray<[string, string]> = []): void {
     const reason = reasonHeader(cause);
     switch (this.state) {
       case 'init':
@@ -421,7 +427,8 @@ export class Leg {
         if (this.incoming) {
           const status = sipForQ850(cause);
           this.localEnd = { by: 'local', sipCode: status, q850: cause, reason, what };
-          if (!this.incoming.reject(status, { headers: [['Reason', reason]] })) this.finish(this.localEnd);
+          const headers: Array<[string, string]> = [['Reason', reason], ...extraHeaders];
+          if (!this.incoming.reject(status, { headers })) this.finish(this.localEnd);
         } else if (this.outgoing) {
           this.localEnd = { by: 'local', sipCode: 487, q850: cause, reason, what };
           this.outgoing.cancel();
@@ -434,7 +441,8 @@ export class Leg {
         const s = this.session;
         if (!s) return this.finish(this.localEnd);
         // Our BYE carries the cause (RFC 3326); the session ends when it is answered or times out.
-        const sent = s.request('BYE', { headers: [['Reason', reason]] }, () => s.end('local-bye'));
+        const headers: Array<[string, string]> = [['Reason', reason], ...extraHeaders];
+        const sent = s.request('BYE', { headers }, () => s.end('local-bye'));
         if (!sent) s.end('local-bye');
         return;
       }

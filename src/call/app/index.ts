@@ -7,3 +7,18 @@ export {
   type WebhookResult,
 } from './webhook-client.js';
 export { WsAppSession, type AppCommand, type WsAppOptions, type WsAppResult } from './ws-app-client.js';
+export type { AppChannel, ChannelErrorCode, ChannelResult, HookRef, Notification } from './app-channel.js';
+export { HttpChannel, type HttpChannelOptions } from './http-channel.js';
+export { WsChannel, type WsChannelOptions } from './ws-channel.js';
+export { AppRunner } from './app-runner.js';
+export type {
+  AppCallInfo,
+  AppEvent,
+  AppFailure,
+  AppRunEnd,
+  AppRunnerOptions,
+  AppSource,
+  FallbackOptions,
+  RedirectResult,
+} from './app-runner-types.js';
+export { VerbsApps, type VerbsAppConfig, type VerbsAppsOptions } from './verbs-apps.js';

@@ -22,6 +22,8 @@ export interface WsAppOptions {
   connectTimeoutMs: number;
   maxMessageBytes: number;
   maxBufferedBytes: number;
+  /** Extra handshake headers (the request signature). */
+  headers?: Record<string, string> | undefined;
   onCommand(cmd: AppCommand): void;
   /** The application went away (not after our own close()). */
   onClose(reason: string): void;
@@ -62,6 +64,7 @@ export class WsAppSession {
       handshakeTimeout: o.connectTimeoutMs,
       maxPayload: o.maxMessageBytes,
       perMessageDeflate: false,
+      ...(o.headers ? { headers: o.headers } : {}),
     });
     const opened = await new Promise<string | undefined>((resolve) => {
       ws.once('open', () => resolve(undefined));
