@@ -47,6 +47,16 @@ export interface DialGateOptions {
   logger?: CallLogger;
 }
 
+/** `VG_DEBUG=1` prints every log line of the dialing gates (to debug a scenario by hand). */
+const debugLogger: CallLogger | undefined = process.env.VG_DEBUG
+  ? {
+      debug: (m, x) => console.log('D', m, JSON.stringify(x)),
+      info: (m, x) => console.log('I', m, JSON.stringify(x)),
+      warn: (m, x) => console.log('W', m, JSON.stringify(x)),
+      error: (m, x) => console.log('E', m, JSON.stringify(x)),
+    }
+  : undefined;
+
 export class DialGate {
   readonly stack: SipStack;
   readonly manager: CallManager;
@@ -54,6 +64,7 @@ export class DialGate {
   readonly results: DialResult[] = [];
   readonly events: ManagerEvent[] = [];
   readonly pool: PortPool;
+  private readonly ownClock: FrameClock | undefined;
 
   constructor(o: DialGateOptions) {
     const trunk: TrunkConfig = {
@@ -69,15 +80,16 @@ export class DialGate {
       logger: quiet,
     });
     this.pool = o.pool ?? randomPool();
+    this.ownClock = o.frameClock ? undefined : new FrameClock();
     this.manager = new CallManager({
       stack: this.stack,
-      frameClock: o.frameClock ?? new FrameClock(),
+      frameClock: o.frameClock ?? this.ownClock!,
       rtp: { pool: this.pool, host: '127.0.0.1', counters: newDropCounters() },
       apps: o.apps ?? [],
       routes: [],
       promptsDir: PROMPTS,
       recordingsDir: tmpdir(),
-      logger: o.logger ?? quiet,
+      logger: o.logger ?? debugLogger ?? quiet,
       onCdr: (c) => this.cdrs.push(c),
       dialing: {
         profiles: o.profiles,
@@ -97,6 +109,7 @@ export class DialGate {
   async stop(): Promise<void> {
     await this.manager.stop(500);
     await this.stack.stop();
+    this.ownClock?.stop();
   }
 
   cdrOf(dialId: string): Cdr | undefined {

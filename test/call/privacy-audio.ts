@@ -72,12 +72,21 @@ const fix = (name: string, maxMs?: number): Part => ({
 export const PRIVACY_AUDIO: Readonly<Record<string, readonly Part[]>> = {
   /** "请输入分机号，以井号键结束" */
   'prompt.pcap': [rec('prompt.wav'), { silenceMs: 500 }],
-  /** "分机号无效，请重新输入" then the prompt again. */
+  /**
+   * "分机号无效，请重新输入" then the prompt again. One file per play: SIPp replays a file with its
+   * own sequence numbers and timestamps, and a replay of the same stream would look like old,
+   * duplicate packets (a real platform's stream goes on).
+   */
   'invalid-prompt.pcap': [rec('invalid.wav'), { silenceMs: 300 }, rec('prompt.wav'), { silenceMs: 500 }],
-  /** Extension accepted: one ringback cadence (1 s on, 4 s off), then the customer: "喂，你好". */
-  'accepted.pcap': [fix('ringback-cn.wav', 5000), fix('hello.wav'), { silenceMs: 3000 }],
+  'invalid-prompt-2.pcap': [rec('invalid.wav'), { silenceMs: 300 }, rec('prompt.wav'), { silenceMs: 500 }],
+  'invalid-prompt-3.pcap': [rec('invalid.wav'), { silenceMs: 300 }, rec('prompt.wav'), { silenceMs: 500 }],
+  /**
+   * Extension accepted: ringback (1 s of 450 Hz, then silence long enough for the 1.6 s the
+   * analyser needs to call it ringback), then the customer: "喂，你好".
+   */
+  'accepted.pcap': [fix('ringback-cn.wav', 3000), fix('hello.wav'), { silenceMs: 3000 }],
   /** Ringback only (the customer picks up later: the 200 comes before the speech). */
-  'ringback.pcap': [fix('ringback-cn.wav', 5000)],
+  'ringback.pcap': [fix('ringback-cn.wav', 3000)],
   'hello.pcap': [fix('hello.wav'), { silenceMs: 3000 }],
   /** The customer is busy: one ringback cadence, then the busy tone. */
   'busy.pcap': [fix('ringback-cn.wav', 2000), fix('busy-cn.wav')],
