@@ -5,6 +5,7 @@
  * not ours: tshark (RFC 4733 events) and multimon-ng (in-band tones) on a capture of our RTP
  * port, SIPp's regexp actions (SIP INFO bodies). The scenarios run concurrently: their wall time
  * is the audio the platforms play (prompt 5.9 s, ringback 3 s, "喂，你好").
+ * `VG_REC=DIR` records what each dial received into DIR/<scenario>.wav; `VG_DEBUG=1` logs.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Cdr, DialSpec } from '../../src/call/index.js';
-import { alawDecode } from '../../src/media/index.js';
+import { alawDecode, FrameClock } from '../../src/media/index.js';
 import { PortPool } from '../../src/rtp/index.js';
 import { readPcap } from '../helpers/pcap.js';
 import { Capture, tsharkFields } from './capture.js';
@@ -43,10 +44,13 @@ const { dir: profilesDir, profiles } = profilesWith({
   ].join('\n'),
 });
 const cleanups: Array<() => Promise<void> | void> = [];
+// One frame clock for every dial of the file, as in the daemon (one per process).
+const frameClock = new FrameClock();
 
 before(() => writePrivacyAudio(audio));
 after(async () => {
   for (const c of cleanups.splice(0)) await c();
+  frameClock.stop();
   for (const d of [audio, work, profilesDir]) rmSync(d, { recursive: true, force: true });
 });
 
@@ -75,11 +79,23 @@ async function dialScenario(
     peerPort: sipp.port,
     profiles,
     trunkProfile,
-    ...(o.pool ? { pool: o.pool } : {}),
+    pool: o.pool ?? onePairPool(),
+    frameClock,
   }).start();
   cleanups.push(() => gate.stop());
   const r = gate.manager.dial({ ...spec, trunk: 'carrier' });
   if (!r.ok) assert.fail(`dial refused: ${JSON.stringify(r.error)}`);
+  if (process.env.VG_REC) {
+    void until(() => r.dial.call?.leg?.stream !== undefined, 'leg', 5000).then(async () => {
+      const { StreamRecorder } = await import('../../src/media/index.js');
+      const rec = await StreamRecorder.open({
+        path: join(process.env.VG_REC!, `${file}.wav`),
+        rate: 8000,
+        mode: 'received',
+      });
+      r.dial.call!.leg!.stream.addTap(rec);
+    });
+  }
   const run = await sipp.done;
   // SIPp ends its call last (after our BYE, or its own), so our CDR follows within moments.
   if (run.code === 0) await until(() => gate.cdrOf(r.dial.id) !== undefined, 'the CDR', 5000);
@@ -100,6 +116,9 @@ function brief(cdr: Cdr | undefined): string {
     t: d.timings,
     steps: d.steps,
     rtpIn: cdr?.rtp?.packetsReceived,
+    concealedMs: cdr?.rtp?.concealedMs,
+    dropped: cdr?.rtp?.dropped,
+    jitterMs: cdr?.rtp?.jitterMs,
   });
 }
 
@@ -149,7 +168,7 @@ async function captured(pool: PortPool): Promise<{ cap: Capture; port: number }>
   return { cap, port };
 }
 
-describe('privacy-number carrier scenarios (SIPp as the platform)', { concurrency: true }, () => {
+describe('privacy-number carrier scenarios (SIPp as the platform)', { concurrency: 5 }, () => {
   it('answered, prompt, RFC 4733 digits (tshark), ringback then "喂，你好": reached_extension', async () => {
     const pool = onePairPool();
     const { cap, port } = await captured(pool);
