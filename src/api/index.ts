@@ -10,3 +10,4 @@ export {
 export { registerOpsRoutes, type OpsProviders, type Readiness } from './ops-routes.js';
 export * from './rest/index.js';
 export { mountCallApi, type CallApiOptions, type CallApi } from './call-api.js';
+export { ManagerCallsPort, portErrorOf } from './manager-calls-port.js';

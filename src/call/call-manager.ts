@@ -10,12 +10,15 @@ import { SipStackError, type IncomingCall, type SipStack, type Uri } from '../si
 import { DEFAULT_TRUNK_MEDIA, type AppSpec, type RouteSpec, type TrunkMedia } from './call-types.js';
 import { Call, type CallEvent } from './call.js';
 import type { Cdr } from './cdr.js';
+import { Dialer, type DialerOptions, type DialStart } from './dialer.js';
+import type { DialSpec, ManagerEvent } from './dial-types.js';
 import { ClipCache } from './clip-cache.js';
 import { bump, newCallCounters, type CallCounters } from './counters.js';
 import type { CallLogger, LegContext } from './leg-context.js';
 import { Leg } from './leg.js';
 import type { LegEnd } from './leg-state.js';
 import { reasonHeader, type Q850Cause } from './q850.js';
+import type { OriginateOptions, OriginateResult } from './originate-types.js';
 import { Router } from './router.js';
 import type { CallSpeechOptions } from './speech/speech-types.js';
 
@@ -48,26 +51,9 @@ export interface CallManagerOptions {
   readonly speech?: CallSpeechOptions;
   /** What runs a call instead of its application's steps (the verbs API's runner); undefined: the steps. */
   readonly appBody?: (call: Call, app: AppSpec) => (() => Promise<unknown>) | undefined;
+  /** Outbound dialing (privacy numbers, plans, per-trunk limits); without it dial() is unavailable. */
+  readonly dialing?: DialerOptions;
 }
-
-export interface OriginateOptions {
-  readonly trunk: string;
-  /** Number (user part) or URI. */
-  readonly to: string;
-  readonly from?: string;
-  readonly headers?: ReadonlyArray<[string, string]>;
-  /** Steps to run once answered (none: the caller drives the call through `call`). */
-  readonly app?: AppSpec;
-  readonly onEvent?: (ev: CallEvent) => void;
-}
-
-export type OriginateResult =
-  | { ok: true; call: Call }
-  | {
-      ok: false;
-      code: 'unknown_trunk' | 'trunk_limit' | 'draining' | 'overloaded' | 'no_media' | 'too_many_calls';
-      message: string;
-    };
 
 const noop = (): void => undefined;
 const silent: CallLogger = { debug: noop, info: noop, warn: noop, error: noop };
@@ -90,6 +76,9 @@ export class CallManager {
   private readonly clock: Clock;
   private draining = false;
   private drainWaiters: Array<() => void> = [];
+  private readonly subscribers = new Set<(ev: ManagerEvent) => void>();
+  /** Outbound dials (dial()); undefined when no dialing profiles were given. */
+  readonly dialer: Dialer | undefined;
 
   constructor(private readonly opts: CallManagerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -110,6 +99,24 @@ export class CallManager {
       clock: this.clock,
       logger: this.log,
     };
+    this.dialer = opts.dialing
+      ? new Dialer(
+          {
+            originator: this,
+            clock: this.clock,
+            logger: this.log,
+            trunkNames: () => [...opts.stack.trunks.keys()],
+            trunkDomain: (name) => opts.stack.trunks.get(name)?.domain,
+            app: (name) => this.apps.get(name),
+            runApp: (call, app) => this.run(call, app),
+            emit: (ev) => this.publish(ev),
+            writeCdr: (cdr) => this.writeCdr(undefined, cdr),
+            draining: () => this.draining,
+            dialEnded: () => this.checkDrained(),
+          },
+          opts.dialing,
+        )
+      : undefined;
     opts.stack.delegate = {
       ...opts.stack.delegate,
       onInvite: (ic) =>
@@ -177,6 +184,12 @@ export class CallManager {
       this.deps(),
     );
     this.track(call);
+    this.publish({
+      type: 'call.incoming',
+      callId: call.callId,
+      time: this.clock.now(),
+      data: { trunk: ic.trunk, from: call.party.from, to: called, app: app.name },
+    });
     this.log.info('incoming call', {
       callId: ic.callId,
       trunk: ic.trunk,
@@ -222,7 +235,53 @@ export class CallManager {
     call.listeners.add((ev) => {
       if (ev.type === 'digit') bump(this.counters.digitsReceived, ev.source);
       else if (ev.type === 'answered') this.counters.callsAnswered++;
+      // A dial reports its own call's events, under the dial's id.
+      if (this.subscribers.size === 0 || this.dialer?.ofCall(call)) return;
+      const time = this.clock.now();
+      if (ev.type === 'answered') this.publish({ type: 'call.answered', callId: call.callId, time });
+      else if (ev.type === 'progress')
+        this.publish({
+          type: 'call.progress',
+          callId: call.callId,
+          time,
+          data: { sipCode: ev.status, earlyMedia: ev.earlyMedia },
+        });
+      else if (ev.type === 'digit')
+        this.publish({
+          type: 'call.dtmf',
+          callId: call.callId,
+          time,
+          data: { digit: ev.digit, source: ev.source },
+        });
     });
+  }
+
+  /** Every call and dial event (for /v1/events); returns the unsubscribe function. */
+  subscribe(listener: (ev: ManagerEvent) => void): () => void {
+    this.subscribers.add(listener);
+    return () => this.subscribers.delete(listener);
+  }
+
+  private publish(ev: ManagerEvent): void {
+    for (const l of this.subscribers) {
+      try {
+        l(ev);
+      } catch (err) {
+        this.log.error('event subscriber threw', { type: ev.type, error: (err as Error).message });
+      }
+    }
+  }
+
+  /**
+   * Places a call to a privacy or plain number through a trunk: number normalised per the
+   * trunk's carrier profile, the platform's plan (chosen by X, generic fallback) or an override,
+   * the trunk's limits and queue, then the connected action. Synchronous: the dial is queued or
+   * dialing when this returns, or a coded refusal says why not.
+   */
+  dial(spec: DialSpec): DialStart {
+    if (!this.dialer)
+      return { ok: false, error: { code: 'unavailable', message: 'outbound dialing is not configured' } };
+    return this.dialer.dial(spec);
   }
 
   private track(call: Call): void {
@@ -239,7 +298,7 @@ export class CallManager {
     }
     const stream = await this.openStream();
     if (!stream) return { ok: false, code: 'no_media', message: 'no RTP port' };
-    const media = this.mediaFor(o.trunk);
+    const media = { ...this.mediaFor(o.trunk), ...o.media };
     const pre = new Leg(this.legCtx, 'outbound', '', o.trunk, media, stream);
     const offer = pre.makeOffer();
     let oc;
@@ -275,38 +334,70 @@ export class CallManager {
   }
 
   private callEnded(call: Call, cdr: Cdr): void {
-    this.calls.delete(call.callId);
-    this.counters.callsActive = this.calls.size;
-    bump(this.counters.callsEnded, cdr.endCause.what);
-    this.counters.talkSeconds += cdr.talkMs / 1000;
+    // A dial's call waits (bounded) for its plan's result, so the CDR line carries the outcome.
+    const decorated = this.dialer?.decorate(call, cdr);
+    if (decorated) void decorated.then((c) => this.writeCdr(call, c));
+    else this.writeCdr(call, cdr);
+  }
+
+  /** Writes a CDR line (a call's, or a dial's that placed no call) and ends the call's bookkeeping. */
+  private writeCdr(call: Call | undefined, cdr: Cdr): void {
+    if (call) {
+      call.cdr = cdr;
+      this.calls.delete(call.callId);
+      this.counters.callsActive = this.calls.size;
+      bump(this.counters.callsEnded, cdr.endCause.what);
+      this.counters.talkSeconds += cdr.talkMs / 1000;
+    }
     (this.opts.cdrLogger ?? this.log).info('cdr', { callId: cdr.callId, cdr });
     try {
       this.opts.onCdr?.(cdr);
     } catch (err) {
       this.log.error('onCdr threw', { error: (err as Error).message });
     }
-    if (this.draining && this.calls.size === 0) for (const w of this.drainWaiters.splice(0)) w();
+    if (call && this.dialer?.ofCall(call)) this.dialer.cdrWritten(call, cdr);
+    else if (call)
+      this.publish({
+        type: 'call.ended',
+        callId: call.callId,
+        time: this.clock.now(),
+        data: { endCause: cdr.endCause, durationMs: cdr.durationMs, talkMs: cdr.talkMs },
+      });
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.draining && this.calls.size === 0 && (this.dialer?.live.size ?? 0) === 0)
+      for (const w of this.drainWaiters.splice(0)) w();
   }
 
   summary(): string {
-    return `calls=${this.calls.size}`;
+    return `calls=${this.calls.size}${this.dialer ? ` ${this.dialer.summary()}` : ''}`;
   }
 
-  /** Stops taking calls; resolves when every call has ended (and its CDR is written). */
+  /**
+   * Stops taking calls; resolves when every call has ended (and its CDR is written). Dials still
+   * queued are cancelled (they would start new calls); dials in progress go on.
+   */
   drain(): Promise<void> {
     this.draining = true;
-    if (this.calls.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    this.dialer?.cancelQueued('shutdown');
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.checkDrained();
+    });
   }
 
   /** Hangs up every call now (BYE, CANCEL or a final response) and waits a bounded time for them. */
   async stop(waitMs = 2000): Promise<void> {
     this.draining = true;
+    // Plans first: a cancelled plan hangs its call up and records `cancelled_shutdown`.
+    this.dialer?.cancelAll('shutdown');
     for (const call of [...this.calls.values()]) {
       call.executor.kill();
       call.hangup(16, 'shutdown');
     }
-    if (this.calls.size === 0) return;
+    if (this.calls.size === 0 && (this.dialer?.live.size ?? 0) === 0) return;
     await Promise.race([
       new Promise<void>((resolve) => this.drainWaiters.push(resolve)),
       new Promise<void>((resolve) => {

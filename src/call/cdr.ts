@@ -3,6 +3,7 @@
  * (component `cdr`) and a metric update by the daemon. Times are ISO 8601; durations in ms.
  */
 import type { MediaStreamStats } from '../media/index.js';
+import type { CdrDialing } from './dial-types.js';
 import type { LegEnd } from './leg-state.js';
 
 export interface CdrRtp {
@@ -57,6 +58,8 @@ export interface Cdr {
   readonly steps: readonly { readonly type: string; readonly outcome: string; readonly value?: string }[];
   /** Data the application attached (the `tag` verb); absent when none. */
   readonly tags?: Readonly<Record<string, unknown>>;
+  /** Outbound dials: the plan's outcome, timings, attempts and digits sent. */
+  readonly dialing?: CdrDialing;
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());

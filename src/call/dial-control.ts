@@ -25,9 +25,10 @@ import {
   type SignalPrimitives,
 } from '../media/index.js';
 import type { Clock } from '../rtp/index.js';
-import type { CallManager } from './call-manager.js';
+import type { TrunkMedia } from './call-types.js';
 import type { Call, CallEvent } from './call.js';
 import type { CallLogger } from './leg-context.js';
+import type { OriginateResult, Originator } from './originate-types.js';
 import type { Q850Cause } from './q850.js';
 
 /** Q.850 cause of each reason the runner hangs up for. */
@@ -50,6 +51,16 @@ export interface DialControlOptions {
   readonly learnHistoryMs?: number;
   /** Reference WAVs decoded once per file (shared across calls), bounded. */
   readonly referenceCache?: Map<string, FingerprintReference>;
+  /** From user of the INVITE (caller ID). */
+  readonly from?: string;
+  /** INVITE headers besides the plan's (P-Asserted-Identity...). */
+  readonly headers?: ReadonlyArray<[string, string]>;
+  /** Media options of this call (a carrier profile's codec order, INFO type). */
+  readonly media?: Partial<TrunkMedia>;
+  /** The INVITE went out (a call) or could not (a coded failure); before any event about it. */
+  readonly onOriginated?: (r: OriginateResult) => void;
+  /** Every event of the call (progress, answer, digits, end), besides what the runner gets. */
+  readonly onCallEvent?: (ev: CallEvent) => void;
 }
 
 const noop = (): void => undefined;
@@ -70,7 +81,7 @@ export class CallDialControl implements DialControl {
   private readonly refs: Map<string, FingerprintReference>;
 
   constructor(
-    private readonly manager: CallManager,
+    private readonly manager: Originator,
     clock: Clock,
     private readonly opts: DialControlOptions = {},
   ) {
@@ -100,15 +111,22 @@ export class CallDialControl implements DialControl {
       .originate({
         trunk: req.trunk,
         to: req.requestUser,
-        headers: Object.entries(req.headers),
-        onEvent: (ev) => this.onCallEvent(ev),
+        headers: [...(this.opts.headers ?? []), ...Object.entries(req.headers)],
+        ...(this.opts.from !== undefined ? { from: this.opts.from } : {}),
+        ...(this.opts.media ? { media: this.opts.media } : {}),
+        onEvent: (ev) => {
+          this.onCallEvent(ev);
+          this.opts.onCallEvent?.(ev);
+        },
       })
       .then((r) => {
+        this.opts.onOriginated?.(r);
         if (!r.ok) return this.emit({ type: 'failed', reason: `${r.code}: ${r.message}` });
         this.call = r.call;
         if (this.pendingAnalysis) this.attachAnalysis(this.pendingAnalysis);
         if (this.hangupWanted) this.hangup(this.hangupWanted);
-      });
+      })
+      .catch((err: Error) => this.emit({ type: 'failed', reason: `originate threw: ${err.message}` }));
   }
 
   private onCallEvent(ev: CallEvent): void {

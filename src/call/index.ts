@@ -3,12 +3,8 @@
  * incoming calls to applications (step sequences), outbound calls, DTMF by any method, CDRs.
  * May import: sip, sdp, rtp, media, mrcp, dialing.
  */
-export {
-  CallManager,
-  type CallManagerOptions,
-  type OriginateOptions,
-  type OriginateResult,
-} from './call-manager.js';
+export { CallManager, type CallManagerOptions } from './call-manager.js';
+export type { OriginateErrorCode, OriginateOptions, OriginateResult, Originator } from './originate-types.js';
 export { Call, type CallDeps, type CallEvent, type CallParty } from './call.js';
 export { CALL_EDGES, callCanGo, type CallState } from './call-state.js';
 export {
@@ -111,3 +107,23 @@ export {
   type VerbSession,
   type VerbSpec,
 } from './verbs/index.js';
+export { Dialer, type DialCounters, type DialerHost, type DialerOptions, type DialStart } from './dialer.js';
+export { DIAL_EDGES, dialCanGo } from './dial-state.js';
+export type {
+  CdrDialing,
+  ConnectedAction,
+  DialError,
+  DialErrorCode,
+  DialSpec,
+  DialState,
+  ManagerEvent,
+} from './dial-types.js';
+export { OutboundDial, type ControlHooks, type DialHost } from './outbound-dial.js';
+export {
+  TrunkLimiter,
+  type Admission,
+  type QueueHandlers,
+  type TrunkGateStats,
+  type TrunkLimiterOptions,
+  type TrunkLimits,
+} from './trunk-limiter.js';

@@ -9,7 +9,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import client from 'prom-client';
-import { CallManager, type Cdr, type SpeechProvider } from '../call/index.js';
+import { ManagerCallsPort, mountCallApi, type CallApi, type HttpServer } from '../api/index.js';
+import { CallManager, type Cdr, type DialerOptions, type SpeechProvider } from '../call/index.js';
+import { loadProfiles, type DialingProfiles } from '../dialing/index.js';
 import type { FrameClock } from '../media/index.js';
 import type { PortPool } from '../rtp/index.js';
 import { type RtpDropCounters } from '../rtp/index.js';
@@ -22,12 +24,45 @@ import { registerPlainMetrics } from './plain-metrics.js';
 import type { Service } from './service.js';
 
 export const PACKAGE_PROMPTS = fileURLToPath(new URL('../../../prompts/', import.meta.url));
+export const PACKAGE_PROFILES = fileURLToPath(new URL('../../../profiles/dialing/', import.meta.url));
+
+/**
+ * The dialing profiles of `dialing.profilesDir` (default: the package's). A folder that does not
+ * load leaves outbound dialing off (POST /v1/calls answers 503) and says why in the log, rather
+ * than keeping the SIP side of the daemon down.
+ */
+export function loadDialingProfiles(config: Config, log: Logger): DialingProfiles | undefined {
+  const dir = config.dialing.profilesDir ?? PACKAGE_PROFILES;
+  try {
+    const p = loadProfiles(dir);
+    log.info('dialing profiles loaded', {
+      dir,
+      trunks: p.trunks.size,
+      platforms: p.platforms.length,
+      plans: p.plans.size,
+    });
+    return p;
+  } catch (err) {
+    log.error('dialing profiles not loaded: outbound dialing is off', { dir, error: (err as Error).message });
+    return undefined;
+  }
+}
+
+function dialingOptions(config: Config, profiles: DialingProfiles | undefined): DialerOptions | undefined {
+  if (!profiles) return undefined;
+  return {
+    profiles,
+    trunkProfiles: config.dialing.trunkProfiles,
+    maxQueueWaitMs: config.dialing.maxQueueWaitSeconds * 1000,
+  };
+}
 
 export interface CallLayer {
   manager: CallManager;
   frameClock: FrameClock;
   pool: PortPool;
   drops: RtpDropCounters;
+  log: Logger;
 }
 
 export function createCallLayer(
@@ -41,6 +76,7 @@ export function createCallLayer(
   const log = logger.child({ component: 'call' });
   const { frameClock, pool, counters: drops } = shared;
   const { media, calls } = config;
+  const dialing = dialingOptions(config, loadDialingProfiles(config, log));
   const manager = new CallManager({
     stack,
     frameClock,
@@ -66,12 +102,29 @@ export function createCallLayer(
     cdrLogger: logger.child({ component: 'cdr' }),
     ...(onCdr ? { onCdr } : {}),
     ...(speech ? { speech: { provider: speech } } : {}),
+    ...(dialing ? { dialing } : {}),
   });
   const trunkNames = new Set(config.sip.trunks.map((t) => t.name));
   for (const name of Object.keys(calls.trunkMedia)) {
     if (!trunkNames.has(name)) log.warn('calls.trunkMedia names no trunk of sip.trunks', { trunk: name });
   }
-  return { manager, frameClock, pool, drops };
+  for (const name of Object.keys(config.dialing.trunkProfiles)) {
+    if (!trunkNames.has(name))
+      log.warn('dialing.trunkProfiles names no trunk of sip.trunks', { trunk: name });
+  }
+  return { manager, frameClock, pool, drops, log };
+}
+
+/** Mounts POST/GET/PUT/DELETE /v1/calls, /v1/events and /v1/openapi.json on the daemon's HTTP server. */
+export function mountCallsApi(http: HttpServer, layer: CallLayer, config: Config, version: string): CallApi {
+  const { api } = config;
+  return mountCallApi(http, new ManagerCallsPort(layer.manager), {
+    tokens: api.tokens,
+    maxBodyBytes: api.maxBodyBytes,
+    rateLimit: { perSecond: api.ratePerSecond, burst: api.rateBurst },
+    events: { maxClients: api.eventClients, maxBufferedBytes: 1 << 20 },
+    version,
+  });
 }
 
 export function callService(layer: CallLayer): Service {
@@ -85,6 +138,14 @@ export function callService(layer: CallLayer): Service {
     },
     listeners: () => ({}),
     summary: () => `${layer.manager.summary()} rtpPorts=${layer.pool.available}/${layer.pool.capacity}`,
+    // SIGHUP: the profiles folder is read again and swapped in only if it loads (running dials
+    // keep the job they resolved); the other dialing keys need a restart.
+    reload: (next, changed) => {
+      const dialer = layer.manager.dialer;
+      const p = dialer ? loadDialingProfiles(next, layer.log) : undefined;
+      if (dialer && p) dialer.setProfiles(p);
+      return changed.filter((k) => !(dialer && p && k === 'dialing.profilesDir'));
+    },
   };
 }
 
@@ -172,8 +233,28 @@ export function registerCallMetrics(registry: client.Registry, layer: CallLayer)
     labelNames: ['direction', 'q850'] as const,
     registers: [registry],
   });
+  const dialOutcomes = new client.Counter({
+    name: 'voicegate_dial_outcomes_total',
+    help: 'Outbound dials by platform profile and outcome (from CDRs)',
+    labelNames: ['platform', 'outcome'] as const,
+    registers: [registry],
+  });
+  const dialDuration = new client.Histogram({
+    name: 'voicegate_dial_duration_seconds',
+    help: 'Dial plan time from the INVITE to its outcome, by platform profile and outcome',
+    labelNames: ['platform', 'outcome'] as const,
+    buckets: [1, 2, 5, 10, 15, 20, 30, 45, 60, 120, 180],
+    registers: [registry],
+  });
   return (cdr) => {
     duration.observe({ direction: cdr.direction, ended_by: cdr.endCause.by }, cdr.durationMs / 1000);
     cdrs.inc({ direction: cdr.direction, q850: String(cdr.endCause.q850) });
+    const d = cdr.dialing;
+    if (d) {
+      // Platform names come from the profiles (bounded by the loader), outcomes are a fixed set.
+      dialOutcomes.inc({ platform: d.platform, outcome: d.outcome });
+      const end = d.timings.connectedMs ?? cdr.durationMs;
+      dialDuration.observe({ platform: d.platform, outcome: d.outcome }, end / 1000);
+    }
   };
 }

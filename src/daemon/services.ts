@@ -2,8 +2,9 @@
  * Builds the layers' services from the config. The daemon is the only place that knows all of
  * them; each layer's issue adds its service here.
  */
+import type { CallApi, HttpServer } from '../api/index.js';
 import type { Cdr } from '../call/index.js';
-import { callService, createCallLayer, registerCallMetrics } from './call-service.js';
+import { callService, createCallLayer, mountCallsApi, registerCallMetrics } from './call-service.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './logger.js';
 import { createMediaShared } from './media-shared.js';
@@ -18,7 +19,20 @@ export interface ServiceContext {
   metrics: DaemonMetrics;
 }
 
+export interface DaemonParts {
+  services: Service[];
+  /**
+   * Mounts the call-control API (/v1/calls, /v1/events, /v1/openapi.json) on the daemon's HTTP
+   * server, over the call layer's manager (outbound dials included).
+   */
+  mountApi(http: HttpServer, version: string): CallApi;
+}
+
 export function buildServices(ctx: ServiceContext): Service[] {
+  return buildDaemonParts(ctx).services;
+}
+
+export function buildDaemonParts(ctx: ServiceContext): DaemonParts {
   const stack = createSipStack(ctx.config, ctx.logger);
   registerSipMetrics(ctx.metrics.registry, stack);
   // One RTP port pool, frame clock and drop counter set for calls and MRCP sessions alike.
@@ -30,5 +44,8 @@ export function buildServices(ctx: ServiceContext): Service[] {
   const calls = createCallLayer(ctx.config, stack, ctx.logger, media, (cdr) => hook.cdr?.(cdr), mrcp.client);
   hook.cdr = registerCallMetrics(ctx.metrics.registry, calls);
   // Services stop in reverse order: calls end (BYE) and MRCP sessions close before the SIP stack.
-  return [sipService(stack), mrcp.service, callService(calls)];
+  return {
+    services: [sipService(stack), mrcp.service, callService(calls)],
+    mountApi: (http, version) => mountCallsApi(http, calls, ctx.config, version),
+  };
 }

@@ -25,7 +25,7 @@ export {
   parseDigits,
 } from './digits.js';
 export type { DigitError, DigitSegment } from './digits.js';
-export { DIRECT_PLAN, resolveDial } from './job.js';
+export { DIRECT_PLAN, isDialUri, resolveDial, resolveDirect } from './job.js';
 export type { DialJob, DialRequest, ResolveError, ResolveErrorCode, RunStep, RunStepOf } from './job.js';
 export { isPromptLabel, PROMPT_LABELS } from './labels.js';
 export type { PromptLabel } from './labels.js';
@@ -44,6 +44,9 @@ export { CANCEL_CAUSES, classifyRejection, OUTCOMES } from './outcome.js';
 export type { CancelCause, DialResult, DialTimings, DigitsRecord, Outcome, StepRecord } from './outcome.js';
 export { PlanRunner } from './plan-runner.js';
 export type { PlanRunnerOptions } from './plan-runner.js';
+export type { RunnerNotice } from './runner-notice.js';
+export { bindTrunk, defaultTrunkProfile, trunkProfileFor } from './trunk-binding.js';
+export type { BoundTrunk } from './trunk-binding.js';
 export { formatProblem, parseProfileText, ProfileError } from './profile-load.js';
 export type { ParsedProfile, ProfileErrorCode, ProfileProblem } from './profile-load.js';
 export { planSchema, platformSchema, PROFILE_KINDS, trunkSchema } from './profiles.js';

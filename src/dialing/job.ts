@@ -154,6 +154,43 @@ export function resolveDial(p: DialingProfiles, req: DialRequest): Result<DialJo
   });
 }
 
+/** A SIP or tel URI (`sip:4001@pbx`, `tel:+8610…`): dialled as given, no plan beyond the answer. */
+export function isDialUri(to: string): boolean {
+  return /^(sips?|tel):[^\s]{1,250}$/i.test(to);
+}
+
+/**
+ * A job that calls a URI as it is (no number parsing, no digits): the fallback platform, the
+ * `direct` plan (wait for the answer within the trunk's answer timeout).
+ */
+export function resolveDirect(
+  p: DialingProfiles,
+  req: { uri: string; trunk: string },
+): Result<DialJob, ResolveError> {
+  const trunk = p.trunks.get(req.trunk);
+  if (!trunk)
+    return err({
+      code: 'unknown_trunk',
+      message: `no trunk "${req.trunk}" (known: ${list([...p.trunks.keys()])})`,
+    });
+  if (!isDialUri(req.uri))
+    return err({
+      code: 'invalid_character',
+      message: 'not a sip:, sips: or tel: URI of at most 254 characters',
+    });
+  return ok({
+    number: { kind: 'landline', national: req.uri, terminator: false },
+    trunk,
+    platform: p.fallback,
+    plan: DIRECT_PLAN,
+    maxDurationMs: trunk.timeouts.answerMs + 10_000,
+    requestUser: req.uri,
+    headers: {},
+    steps: [{ type: 'waitFor', event: 'answer', timeoutMs: trunk.timeouts.answerMs }],
+    analysis: { references: [], keywords: [], learn: false },
+  });
+}
+
 function resolveStep(
   s: Exclude<Step, { type: 'dialExtension' }>,
   trunk: TrunkProfile,

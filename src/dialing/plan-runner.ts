@@ -29,6 +29,7 @@ import {
   type StepRecord,
 } from './outcome.js';
 import { PromptWait, type PromptMode } from './prompt-wait.js';
+import type { RunnerNotice } from './runner-notice.js';
 import { transition, type RunnerState } from './runner-state.js';
 import type { DtmfMethod } from './steps.js';
 import { VerifyConnect } from './verify-connect.js';
@@ -40,6 +41,8 @@ export interface PlanRunnerOptions {
   maxStepRecords?: number;
   /** Slack added to a digit send's expected duration before it counts as lost (default 5000 ms). */
   digitSlackMs?: number;
+  /** Step, phrase, digit and re-prompt notices as the plan runs (for API events); must not throw. */
+  onNotice?: (n: RunnerNotice) => void;
 }
 
 const MAX_QUEUE = 1024;
@@ -189,6 +192,7 @@ export class PlanRunner {
   /** A prompt detection (fingerprint or keyword), whatever the step. */
   private onHit(h: PromptHit): void {
     this.log('debug', 'dial heard', { label: h.label, source: h.source, refId: h.refId });
+    this.notify({ type: 'heard', label: h.label, source: h.source, atMs: this.elapsed() });
     if (this.state === 'waitPromptEnd') return this.prompt?.onHit(h);
     if (this.attempts === 0) return;
     const decisive = phraseOutcome(h.label);
@@ -213,6 +217,7 @@ export class PlanRunner {
     if (this.steps.length < (this.opts.maxStepRecords ?? 64))
       this.steps.push({ index: i, type: s.type, startMs: this.elapsed() });
     this.log('info', 'dial step', { index: i, step: s.type, attempt: this.attempts });
+    this.notify({ type: 'step', index: i, step: s.type, attempt: this.attempts, atMs: this.elapsed() });
     switch (s.type) {
       case 'waitFor':
         this.timer(s.timeoutMs, () =>
@@ -327,6 +332,13 @@ export class PlanRunner {
         send: (req) => this.call(() => this.control.sendDigits(req)),
         sent: (rec) => {
           this.digits.push(rec);
+          this.notify({
+            type: 'digits',
+            digits: rec.digits,
+            method: rec.method,
+            attempt: rec.attempt,
+            atMs: rec.atMs,
+          });
           this.timings.firstDigitMs ??= rec.atMs;
         },
         done: () => {
@@ -360,6 +372,7 @@ export class PlanRunner {
     this.closeRecord('reprompt');
     const target = repromptTarget(this.job.steps, this.lastSendIndex);
     this.log('info', 'dial re-prompt', { label: h.label, attempt: this.attempts, resumeAt: target });
+    this.notify({ type: 'reprompt', label: h.label, attempt: this.attempts, atMs: this.elapsed() });
     // When what came again is the prompt itself, the prompt wait uses it: it is playing now.
     const wait = this.job.steps[target];
     if (wait?.type === 'waitPromptEnd' && wait.label === h.label) h.consumed = false;
@@ -491,6 +504,14 @@ export class PlanRunner {
     } catch (e) {
       this.log('error', 'dial control threw', { error: (e as Error).message });
       if (!this.isDone()) this.finish('failed', 'control_error');
+    }
+  }
+
+  private notify(n: RunnerNotice): void {
+    try {
+      this.opts.onNotice?.(n);
+    } catch (e) {
+      this.log('error', 'dial notice handler threw', { error: (e as Error).message });
     }
   }
 

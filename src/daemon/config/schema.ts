@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { callsSchema, LOOPBACK_TRUNK, mediaSchema } from './call-schema.js';
+import { apiSchema, dialingSchema } from './dialing-schema.js';
 import { mrcpClientSchema, mrcpServerShape } from './mrcp-schema.js';
 import { sipOptionsShape, sipTrunkSchema } from './sip-schema.js';
 
@@ -123,6 +124,8 @@ export const configSchema = z
     rtp: rtpSchema,
     media: mediaSchema,
     calls: callsSchema,
+    dialing: dialingSchema,
+    api: apiSchema,
     mrcpServer: mrcpServerSchema,
     mrcpClient: mrcpClientSchema,
     shutdown: shutdownSchema,
@@ -151,4 +154,5 @@ export const envOverrides = [
   { env: 'VOICEGATE_MRCP_SIP_PORT', key: 'mrcpServer.sipPort', type: 'number' },
   { env: 'VOICEGATE_MRCP_PORT', key: 'mrcpServer.mrcpPort', type: 'number' },
   { env: 'VOICEGATE_SHUTDOWN_GRACE_SECONDS', key: 'shutdown.graceSeconds', type: 'number' },
+  { env: 'VOICEGATE_API_TOKEN', key: 'api.tokens', type: 'string' },
 ] as const;
