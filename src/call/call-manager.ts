@@ -262,7 +262,8 @@ export class CallManager {
     return () => this.subscribers.delete(listener);
   }
 
-  private publish(ev: ManagerEvent): void {
+  /** Sends an event to every subscriber (the verbs runner publishes verb and app events here too). */
+  publish(ev: ManagerEvent): void {
     for (const l of this.subscribers) {
       try {
         l(ev);

@@ -5,7 +5,12 @@
  */
 import { GatherStep } from '../speech/gather-step.js';
 import { SayStep } from '../speech/say-step.js';
-import type { GatherPayload, RecognizerOptions, SayPayload, SynthesizerOptions } from '../speech/speech-types.js';
+import type {
+  GatherPayload,
+  RecognizerOptions,
+  SayPayload,
+  SynthesizerOptions,
+} from '../speech/speech-types.js';
 import type { StepContext } from '../steps/step-context.js';
 import type { StepResult } from '../steps/step.js';
 import type {
@@ -42,7 +47,10 @@ function sayOutcome(r: StepResult): SayOutcome {
   if (r.outcome === 'killed' || r.outcome === 'barged') return { cause: 'stopped' };
   const p = r.payload as SayPayload | undefined;
   if (r.outcome === 'done') return { cause: 'normal' };
-  return { cause: p?.cause ?? r.outcome, ...(p?.details ?? r.detail ? { details: p?.details ?? r.detail } : {}) };
+  return {
+    cause: p?.cause ?? r.outcome,
+    ...((p?.details ?? r.detail) ? { details: p?.details ?? r.detail } : {}),
+  };
 }
 
 function gatherOutcome(r: StepResult): GatherOutcome {

@@ -11,6 +11,10 @@ import {
   type RouteSpec,
   type StepSpec,
   type TrunkMedia,
+  type Q850Cause,
+  type VerbsAppConfig,
+  Q850_TEXT,
+  validateVerbs,
 } from '../../call/index.js';
 import { gatherStepSchema, sayStepSchema, toGatherStep, toSayStep } from './speech-step-schema.js';
 
@@ -128,16 +132,97 @@ export function toStepSpec(s: StepInput): StepSpec {
   return { type: 'hangup', cause: s.hangup.cause };
 }
 
-const appSchema = z.strictObject({
-  steps: z.array(stepSchema).min(1).max(64).describe('What the application does, in order.'),
-  maxDurationSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(86_400)
-    .default(3600)
-    .describe('Calls are hung up after this.'),
-});
+const httpUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\//, 'an http:// or https:// URL');
+
+const applicationSchema = z.union([
+  z.strictObject({
+    webhook: httpUrl.describe('URL POSTed (or GET) with the call; its JSON reply is the verb list.'),
+    method: z.enum(['POST', 'GET']).optional().describe('HTTP method of the webhook (default POST).'),
+  }),
+  z.strictObject({
+    websocket: z
+      .string()
+      .max(2048)
+      .regex(/^wss?:\/\//, 'a ws:// or wss:// URL')
+      .describe('WebSocket URL (jambonz envelope: session:new, ack, verb:hook, command...).'),
+  }),
+  z.strictObject({
+    verbs: z
+      .array(z.unknown())
+      .min(1)
+      .max(200)
+      .superRefine((verbs, ctx) => {
+        const r = validateVerbs(verbs);
+        if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+      })
+      .describe('An inline verb list (checked at load).'),
+  }),
+]);
+
+const appSchema = z
+  .strictObject({
+    steps: z
+      .array(stepSchema)
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('A step application: what it does, in order (or `application`).'),
+    application: applicationSchema
+      .optional()
+      .describe('A verbs application: `{webhook}`, `{websocket}` or `{verbs: [...]}` (or `steps`).'),
+    secret: z
+      .string()
+      .min(16)
+      .max(256)
+      .optional()
+      .describe('HMAC key of the `voicegate-signature` header on requests to the application.'),
+    statusHook: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe('Webhook applications: where call:status changes are posted (relative to the webhook).'),
+    webhookTimeoutSeconds: z
+      .number()
+      .min(0.1)
+      .max(60)
+      .default(5)
+      .describe('Longest wait for a webhook reply.'),
+    ackTimeoutSeconds: z
+      .number()
+      .min(0.1)
+      .max(60)
+      .default(5)
+      .describe('WebSocket applications: longest wait for the ack of session:new.'),
+    fallback: z
+      .strictObject({
+        prompt: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Prompt played before hanging up (default error.wav; "" for none).'),
+        cause: z
+          .number()
+          .int()
+          .refine((c) => c in Q850_TEXT, 'a Q.850 cause voicegate knows')
+          .default(41)
+          .describe('Q.850 cause of the hang-up.'),
+      })
+      .prefault({})
+      .describe('What a call gets when its verbs application is down, slow, invalid or gone.'),
+    maxDurationSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(3600)
+      .describe('Calls are hung up after this.'),
+  })
+  .refine((a) => (a.steps === undefined) !== (a.application === undefined), {
+    message: 'an application has either `steps` or `application`',
+  });
 
 const DEMO_APP = {
   steps: [
@@ -252,9 +337,9 @@ export const callsSchema = z
       .describe('Incoming calls: the first route matching trunk and called number picks the application.'),
     apps: z
       .record(z.string().regex(/^[A-Za-z0-9_.-]+$/), appSchema)
-      .default({ demo: DEMO_APP })
+      .prefault({ demo: DEMO_APP })
       .describe(
-        'Applications: named step lists (answer, ring, play, collectDigits, sendDigits, record, pause, hangup, say, gather).',
+        'Applications: named step lists (answer, ring, play, collectDigits, sendDigits, record, pause, hangup, say, gather), or verbs applications (webhook, WebSocket or inline verbs).',
       ),
   })
   .prefault({})
@@ -275,9 +360,28 @@ export function toTrunkMedia(m: Partial<Record<keyof TrunkMedia, unknown>>): Par
 export function toApps(calls: CallsConfig): AppSpec[] {
   return Object.entries(calls.apps).map(([name, a]) => ({
     name,
-    steps: a.steps.map(toStepSpec),
+    // A verbs application has no steps: the verbs runner is its body.
+    steps: (a.steps ?? []).map(toStepSpec),
     maxDurationMs: a.maxDurationSeconds * 1000,
   }));
+}
+
+/** The verbs applications of the config (those with `application`), for VerbsApps. */
+export function toVerbsApps(calls: CallsConfig): Record<string, VerbsAppConfig> {
+  const out: Record<string, VerbsAppConfig> = {};
+  for (const [name, a] of Object.entries(calls.apps)) {
+    if (!a.application) continue;
+    const prompt = a.fallback.prompt ?? 'error.wav';
+    out[name] = {
+      source: a.application,
+      secret: a.secret,
+      statusHook: a.statusHook,
+      webhookTimeoutMs: a.webhookTimeoutSeconds * 1000,
+      ackTimeoutMs: a.ackTimeoutSeconds * 1000,
+      fallback: { ...(prompt ? { prompt } : {}), cause: a.fallback.cause as Q850Cause },
+    };
+  }
+  return out;
 }
 
 export function toRoutes(calls: CallsConfig): RouteSpec[] {
