@@ -5,7 +5,16 @@
  * dial wherever it is (queued, dialing, connected). Inbound calls are listed and can be hung up.
  * Dial refusals keep their codes: `queue_full` becomes 429 with Retry-After.
  */
-import type { Call, CallManager, DialError, DialSpec, ManagerEvent, OutboundDial } from '../call/index.js';
+import { validateVerbs } from '../call/index.js';
+import type {
+  AppRunner,
+  Call,
+  CallManager,
+  DialError,
+  DialSpec,
+  ManagerEvent,
+  OutboundDial,
+} from '../call/index.js';
 import type {
   CallCommand,
   CallDetail,
@@ -44,10 +53,27 @@ export function portErrorOf(e: DialError): PortError {
   }
 }
 
+/** What the port needs of the verbs runners: the live runner of a call (redirect, mute, hangup). */
+export interface RunnerSource {
+  runner(callId: string): AppRunner | undefined;
+}
+
 export class ManagerCallsPort implements CallsPort {
-  constructor(private readonly manager: CallManager) {}
+  constructor(
+    private readonly manager: CallManager,
+    private readonly runners?: RunnerSource,
+  ) {}
 
   originate(req: OriginateRequest): Promise<PortResult<CallSummary>> {
+    // Inline verbs are checked before any call is placed (every problem named).
+    if (req.application && 'verbs' in req.application) {
+      const v = validateVerbs(req.application.verbs);
+      if (!v.ok)
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'invalid_verbs', message: v.message, detail: { issues: v.issues } },
+        });
+    }
     const spec: DialSpec = {
       to: req.to,
       trunk: req.trunk,
@@ -91,21 +117,44 @@ export class ManagerCallsPort implements CallsPort {
     return c ? { ...callSummary(c), ...(c.cdr ? { cdr: c.cdr } : {}) } : undefined;
   }
 
-  command(id: string, cmd: CallCommand): Promise<PortResult<CallSummary>> {
+  async command(id: string, cmd: CallCommand): Promise<PortResult<CallSummary>> {
     const dial = this.manager.dialer?.get(id);
-    const call = dial ? undefined : this.manager.calls.get(id);
+    const call = dial ? dial.call : this.manager.calls.get(id);
     if (!dial && !call) return fail('not_found', `no call ${id}`);
-    if (cmd.action !== 'hangup')
-      return fail('conflict', `"${cmd.action}" is not available on this call (only hangup is)`);
+    const summary = (): CallSummary => (dial ? dialSummary(dial) : callSummary(call!));
+    const runner = call && !call.ended ? this.runners?.runner(call.callId) : undefined;
+    if (cmd.action !== 'hangup') {
+      if (!runner) return fail('conflict', `call ${id} runs no verbs application (only hangup is available)`);
+      if (cmd.action === 'mute' || cmd.action === 'unmute') {
+        if (!runner.mute(cmd.action === 'mute')) return fail('conflict', `call ${id} has nothing to mute`);
+        return { ok: true, value: summary() };
+      }
+      const to = cmd.verbs ? { verbs: cmd.verbs } : cmd.webhook ? { hook: cmd.webhook } : undefined;
+      if (!to) return fail('bad_request', 'redirect needs verbs or webhook');
+      const r = await runner.redirect(to);
+      if (!r.ok)
+        return {
+          ok: false,
+          error: {
+            code: 'invalid_verbs',
+            message: r.message,
+            ...(r.issues ? { detail: { issues: r.issues } } : {}),
+          },
+        };
+      return { ok: true, value: summary() };
+    }
     if (dial) {
       const r = this.manager.dialer!.cancel(id, 'api_hangup');
       if (r !== 'ok') return fail('conflict', `call ${id} has already ended`);
-      return Promise.resolve({ ok: true, value: dialSummary(dial) });
+      return { ok: true, value: dialSummary(dial) };
     }
     if (call!.ended) return fail('conflict', `call ${id} has already ended`);
-    call!.executor.kill();
-    call!.hangup(16, 'api-hangup');
-    return Promise.resolve({ ok: true, value: callSummary(call!) });
+    if (runner) runner.hangup(16);
+    else {
+      call!.executor.kill();
+      call!.hangup(16, 'api-hangup');
+    }
+    return { ok: true, value: callSummary(call!) };
   }
 
   subscribe(listener: (ev: CallEvent) => void): () => void {
@@ -120,8 +169,8 @@ export class ManagerCallsPort implements CallsPort {
   }
 }
 
-function fail(code: PortError['code'], message: string): Promise<PortResult<CallSummary>> {
-  return Promise.resolve({ ok: false, error: { code, message } });
+function fail(code: PortError['code'], message: string): PortResult<CallSummary> {
+  return { ok: false, error: { code, message } };
 }
 
 function dialSummary(d: OutboundDial): CallSummary {

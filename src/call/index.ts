@@ -127,3 +127,4 @@ export {
   type TrunkLimiterOptions,
   type TrunkLimits,
 } from './trunk-limiter.js';
+export { stepSpeech } from './verbs/step-speech.js';

@@ -22,6 +22,7 @@ import type { Logger } from './logger.js';
 import type { MediaShared } from './media-shared.js';
 import { registerPlainMetrics } from './plain-metrics.js';
 import type { Service } from './service.js';
+import { createVerbsLayer, type CapabilitiesFor, type VerbsLayer } from './verbs-service.js';
 
 export const PACKAGE_PROMPTS = fileURLToPath(new URL('../../../prompts/', import.meta.url));
 export const PACKAGE_PROFILES = fileURLToPath(new URL('../../../profiles/dialing/', import.meta.url));
@@ -48,12 +49,18 @@ export function loadDialingProfiles(config: Config, log: Logger): DialingProfile
   }
 }
 
-function dialingOptions(config: Config, profiles: DialingProfiles | undefined): DialerOptions | undefined {
+function dialingOptions(
+  config: Config,
+  profiles: DialingProfiles | undefined,
+  verbs: VerbsLayer,
+): DialerOptions | undefined {
   if (!profiles) return undefined;
   return {
     profiles,
     trunkProfiles: config.dialing.trunkProfiles,
     maxQueueWaitMs: config.dialing.maxQueueWaitSeconds * 1000,
+    connectedMaxMs: config.dialing.connectedMaxSeconds * 1000,
+    onConnected: (dial) => verbs.onConnected(dial),
   };
 }
 
@@ -63,6 +70,7 @@ export interface CallLayer {
   pool: PortPool;
   drops: RtpDropCounters;
   log: Logger;
+  verbs: VerbsLayer;
 }
 
 export function createCallLayer(
@@ -72,11 +80,13 @@ export function createCallLayer(
   shared: MediaShared,
   onCdr?: (cdr: Cdr) => void,
   speech?: SpeechProvider,
+  capabilities?: CapabilitiesFor,
 ): CallLayer {
   const log = logger.child({ component: 'call' });
   const { frameClock, pool, counters: drops } = shared;
   const { media, calls } = config;
-  const dialing = dialingOptions(config, loadDialingProfiles(config, log));
+  const verbs = createVerbsLayer(config, logger, capabilities);
+  const dialing = dialingOptions(config, loadDialingProfiles(config, log), verbs);
   const manager = new CallManager({
     stack,
     frameClock,
@@ -103,7 +113,9 @@ export function createCallLayer(
     ...(onCdr ? { onCdr } : {}),
     ...(speech ? { speech: { provider: speech } } : {}),
     ...(dialing ? { dialing } : {}),
+    appBody: verbs.apps.appBody,
   });
+  verbs.bind(manager);
   const trunkNames = new Set(config.sip.trunks.map((t) => t.name));
   for (const name of Object.keys(calls.trunkMedia)) {
     if (!trunkNames.has(name)) log.warn('calls.trunkMedia names no trunk of sip.trunks', { trunk: name });
@@ -112,13 +124,13 @@ export function createCallLayer(
     if (!trunkNames.has(name))
       log.warn('dialing.trunkProfiles names no trunk of sip.trunks', { trunk: name });
   }
-  return { manager, frameClock, pool, drops, log };
+  return { manager, frameClock, pool, drops, log, verbs };
 }
 
 /** Mounts POST/GET/PUT/DELETE /v1/calls, /v1/events and /v1/openapi.json on the daemon's HTTP server. */
 export function mountCallsApi(http: HttpServer, layer: CallLayer, config: Config, version: string): CallApi {
   const { api } = config;
-  return mountCallApi(http, new ManagerCallsPort(layer.manager), {
+  return mountCallApi(http, new ManagerCallsPort(layer.manager, layer.verbs.apps), {
     tokens: api.tokens,
     maxBodyBytes: api.maxBodyBytes,
     rateLimit: { perSecond: api.ratePerSecond, burst: api.rateBurst },
@@ -133,6 +145,8 @@ export function callService(layer: CallLayer): Service {
     start: () => Promise.resolve(),
     drain: () => layer.manager.drain(),
     stop: async () => {
+      // Runners stop first, so no verb starts anything on a call being hung up.
+      layer.verbs.apps.stopAll();
       await layer.manager.stop();
       layer.frameClock.stop();
     },

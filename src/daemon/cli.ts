@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, logLevels, type Config, type LogLevel } from '
 import { Daemon } from './lifecycle.js';
 import { createLogger, flushLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { buildServices } from './services.js';
+import { buildDaemonParts } from './services.js';
 import { SystemdNotifier } from './systemd.js';
 import { sdNotify } from '../media/index.js';
 
@@ -100,6 +100,7 @@ async function main(argv: string[]): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format });
   const metrics = createMetrics(version);
   const notifier = new SystemdNotifier((state, path) => sdNotify(state, path), process.env, logger);
+  const parts = buildDaemonParts({ config, logger, metrics });
   const daemon = new Daemon({
     config,
     configFile,
@@ -108,7 +109,8 @@ async function main(argv: string[]): Promise<void> {
     metrics,
     notifier,
     version,
-    services: buildServices({ config, logger, metrics }),
+    services: parts.services,
+    mountApi: parts.mountApi,
   });
 
   process.on('unhandledRejection', (reason) => {

@@ -34,6 +34,8 @@ export interface DaemonDeps {
   version: string;
   /** The layers' services, built from the config (the HTTP server is the daemon's own). */
   services: Service[];
+  /** Mounts the call-control API (/v1/...) on the daemon's HTTP server; returns its closer. */
+  mountApi?: (http: HttpServer, version: string) => { close(): void };
 }
 
 export class Daemon {
@@ -41,6 +43,7 @@ export class Daemon {
   private config: Config;
   readonly http: HttpServer;
   private drainPromise: Promise<void> | undefined;
+  private readonly api: { close(): void } | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     this.config = deps.config;
@@ -62,6 +65,7 @@ export class Daemon {
         body: await deps.metrics.registry.metrics(),
       }),
     });
+    this.api = deps.mountApi?.(this.http, deps.version);
   }
 
   get currentState(): DaemonState {
@@ -169,6 +173,7 @@ export class Daemon {
           logger.error('service stop failed', { component: 'lifecycle', service: s.name, err: err.message }),
         );
     }
+    this.api?.close();
     await this.http.stop();
     notifier.stop();
     this.transition('stopped');

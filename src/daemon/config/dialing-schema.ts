@@ -31,6 +31,12 @@ export const apiSchema = z
       .default(50)
       .describe('Requests per second per client address (token bucket refill).'),
     rateBurst: z.number().int().min(1).max(100_000).default(100).describe('Token bucket size per client.'),
+    appSecret: z
+      .string()
+      .min(16)
+      .max(256)
+      .optional()
+      .describe('HMAC key signing requests to the applications of calls placed by the API.'),
     eventClients: z
       .number()
       .int()
@@ -62,6 +68,13 @@ export const dialingSchema = z
       .max(3600)
       .default(60)
       .describe('Longest a dial waits in its trunk’s queue before it fails.'),
+    connectedMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(3600)
+      .describe('Longest a dial placed with an application stays connected.'),
   })
   .prefault({})
   .describe('Outbound dialing of privacy numbers (POST /v1/calls).');
