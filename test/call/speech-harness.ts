@@ -60,6 +60,8 @@ export interface SpeechGateOptions {
   rtpBase?: number;
   logger?: CallLogger;
   localBargeIn?: boolean;
+  /** The calls' PCM rate (default 8000; 16000 makes CallSpeech resample to the session's 8 kHz). */
+  rate?: 8000 | 16000;
 }
 
 /**
@@ -150,6 +152,7 @@ export class SpeechGate {
       frameClock: this.frameClock,
       rtp: { pool: this.callPool, host: '127.0.0.1', counters: newDropCounters(), clock: this.clock.rtp },
       apps: o.apps,
+      ...(o.rate ? { rate: o.rate } : {}),
       routes: o.routes ?? [{ app: o.apps[0]!.name }],
       promptsDir: PROMPTS,
       recordingsDir: this.recordings,

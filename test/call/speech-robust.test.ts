@@ -1,8 +1,8 @@
 /**
  * Speech steps when things go wrong, end to end (SIPp places the calls, the built-in MRCP server
  * in process):
- * - the caller hangs up during a say and during a gather prompt: the steps end `ended`, the MRCP
- *   session is closed (the server's session table back to 0), nothing is left;
+ * - the caller hangs up during a say, a gather prompt and a gather's recognition: the steps end
+ *   `ended`, the MRCP session is closed (the server's session table back to 0), nothing is left;
  * - hostile documents through the call path — SSML with entity expansion, 5,000 nested elements,
  *   1 MB and 2 MB of text; SRGS with a recursive rule, 100,000 items (ABNF and XML), an unknown
  *   builtin — each a clean error cause on its step, the call and its session go on, memory stays
@@ -91,6 +91,16 @@ before(async () => {
         },
         { type: 'hangup', cause: 16 },
       ]),
+      app('gather-listen', [
+        { type: 'answer' },
+        {
+          type: 'gather',
+          input: ['speech'],
+          timeout: 8,
+          recognizer: { grammars: [{ uri: 'builtin:grammar/boolean' }] },
+        },
+        { type: 'hangup', cause: 16 },
+      ]),
       app('hostile', hostileSteps),
       app('yesno', [
         { type: 'answer' },
@@ -108,6 +118,7 @@ before(async () => {
       { calledPrefix: '82', app: 'gather-long' },
       { calledPrefix: '83', app: 'hostile' },
       { calledPrefix: '84', app: 'yesno' },
+      { calledPrefix: '85', app: 'gather-listen' },
     ],
   });
 });
@@ -129,6 +140,7 @@ describe('caller hangs up during a speech step', () => {
   for (const [what, service, step, name] of [
     ['say', '81', 'say', 'say-long'],
     ['gather prompt', '82', 'gather', 'gather-long'],
+    ['gather recognition (no prompt)', '85', 'gather', 'gather-listen'],
   ] as const) {
     it(`during a ${what}: the step ends, the MRCP session is closed on the server`, async () => {
       const n = g.cdrs.length;
