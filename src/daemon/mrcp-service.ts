@@ -18,6 +18,9 @@ import {
   MrcpClient,
   MrcpServer,
   mrcpServerSipOptions,
+  newNetCounters,
+  type MrcpSpeechSession,
+  type OpenSessionOptions,
   type BuiltinEnginesOptions,
   type MrcpEngine,
   type MrcpNetCounters,
@@ -33,7 +36,12 @@ import type { Service } from './service.js';
 
 export interface MrcpServices {
   server: MrcpServer | undefined;
+  /** Made at start when it points at the built-in server on an ephemeral SIP port (port 0). */
   client: MrcpClient | undefined;
+  /** The client's counters (the same object whenever the client is made). */
+  clientCounters: MrcpNetCounters | undefined;
+  /** The call layer's speech provider: the client, whenever it exists. */
+  speech: { openSession(o: OpenSessionOptions): Promise<MrcpSpeechSession> } | undefined;
   engines: EngineRegistry;
   service: Service;
 }
@@ -119,18 +127,21 @@ export function createMrcp(config: Config, logger: Logger, media: MediaShared): 
         logger: slog,
       })
     : undefined;
-  let pools: MrcpPoolEntry[] = c.pools;
-  if (pools.length === 0 && server) {
+  const builtinPool = (port: number): MrcpPoolEntry[] => {
     const host = s.host === '0.0.0.0' ? '127.0.0.1' : s.host === '::' ? '::1' : s.host;
-    const sip = host.includes(':') ? `[${host}]:${s.sipPort}` : `${host}:${s.sipPort}`;
-    pools = [
+    const sip = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    return [
       {
         name: 'builtin',
         servers: [{ name: 'local', sip, transport: x.sipTransports.includes('udp') ? 'udp' : 'tcp' }],
       },
     ];
-  }
-  const mrcpClient =
+  };
+  const toBuiltin = c.pools.length === 0 && server !== undefined;
+  // An ephemeral server port is known only once the server listens: the client is made then.
+  const deferred = toBuiltin && s.sipPort === 0;
+  const clientCounters = c.enabled && (c.pools.length > 0 || server) ? newNetCounters() : undefined;
+  const makeClient = (pools: MrcpPoolEntry[]): MrcpClient | undefined =>
     c.enabled && pools.length > 0
       ? new MrcpClient({
           pools,
@@ -141,8 +152,10 @@ export function createMrcp(config: Config, logger: Logger, media: MediaShared): 
           autoBargeIn: c.autoBargeIn,
           frameClock: media.frameClock,
           logger: clog,
+          ...(clientCounters ? { counters: clientCounters } : {}),
         })
       : undefined;
+  let mrcpClient = deferred ? undefined : makeClient(toBuiltin ? builtinPool(s.sipPort) : c.pools);
   const service: Service = {
     name: 'mrcp',
     async start() {
@@ -152,6 +165,13 @@ export function createMrcp(config: Config, logger: Logger, media: MediaShared): 
           engines: engines.list().map((e) => `${e.kind}/${e.name} ${e.languages.join(',')}`),
         });
         await server.start();
+        if (deferred) {
+          // With port 0 each transport has its own port: take the one the pool's transport uses.
+          const proto = x.sipTransports.includes('udp') ? 'udp' : 'tcp';
+          const key = Object.keys(server.listeners()).find((k) => k.startsWith(`sip-${proto}-`));
+          mrcpClient = makeClient(builtinPool(Number(key?.slice(`sip-${proto}-`.length) ?? 0)));
+          out.client = mrcpClient;
+        }
       }
       if (mrcpClient) await mrcpClient.start();
     },
@@ -165,7 +185,22 @@ export function createMrcp(config: Config, logger: Logger, media: MediaShared): 
     listeners: () => ({ ...server?.listeners(), ...mrcpClient?.listeners() }),
     summary: () => [server?.summary(), mrcpClient?.summary()].filter(Boolean).join(' '),
   };
-  return { server, client: mrcpClient, engines, service };
+  const out: MrcpServices = {
+    server,
+    client: mrcpClient,
+    clientCounters,
+    engines,
+    service,
+    speech: clientCounters
+      ? {
+          openSession: (o) =>
+            mrcpClient
+              ? mrcpClient.openSession(o)
+              : Promise.reject(new Error('the MRCP client is not started')),
+        }
+      : undefined,
+  };
+  return out;
 }
 
 // --- metrics ---
@@ -217,7 +252,7 @@ function histogram(name: string, side: string, h: LatencyHistogram): Sample[] {
 export function registerMrcpMetrics(registry: client.Registry, mrcp: MrcpServices): void {
   const sides: [string, MrcpNetCounters][] = [];
   if (mrcp.server) sides.push(['server', mrcp.server.counters]);
-  if (mrcp.client) sides.push(['client', mrcp.client.counters]);
+  if (mrcp.clientCounters) sides.push(['client', mrcp.clientCounters]);
   const each = (f: (side: string, c: MrcpNetCounters) => Sample[]) => () =>
     sides.flatMap(([side, c]) => f(side, c));
   const perResource =

@@ -41,7 +41,7 @@ export function buildDaemonParts(ctx: ServiceContext): DaemonParts {
   // The MRCP client (to the built-in server by default) is the call layer's speech provider.
   const mrcp = createMrcp(ctx.config, ctx.logger, media);
   registerMrcpMetrics(ctx.metrics.registry, mrcp);
-  const calls = createCallLayer(ctx.config, stack, ctx.logger, media, (cdr) => hook.cdr?.(cdr), mrcp.client);
+  const calls = createCallLayer(ctx.config, stack, ctx.logger, media, (cdr) => hook.cdr?.(cdr), mrcp.speech);
   hook.cdr = registerCallMetrics(ctx.metrics.registry, calls);
   // Services stop in reverse order: calls end (BYE) and MRCP sessions close before the SIP stack.
   return {

@@ -205,6 +205,41 @@ describe('daemon with verbs applications', () => {
     }
   });
 
+  it('an inline say through the built-in MRCP server on ephemeral ports: spoken to the end', async () => {
+    const file = join(dir, 'say.yaml');
+    const base = 30000 + 2 * Math.floor(Math.random() * 5000);
+    // The built-in server stays on (ports 0 from the test helper's environment).
+    writeFileSync(
+      file,
+      `http:\n  port: 0\nrtp:\n  portMin: ${base}\n  portMax: ${base + 99}\n` +
+        'calls:\n  routes: [{ app: hello }]\n  apps:\n    hello:\n      application:\n' +
+        '        verbs: [{ verb: say, text: "Hello from voicegate." }, { verb: hangup }]\n',
+    );
+    const d = new DaemonProcess(['--config', file], { VOICEGATE_API_TOKEN: TOKEN });
+    try {
+      const httpPort = await d.ready();
+      const events: { type: string; data?: Record<string, unknown> }[] = [];
+      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/v1/events`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      ws.on('message', (m: Buffer) => events.push(JSON.parse(m.toString()) as (typeof events)[number]));
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      const port = await sipPort(d);
+      const r = await runSipp({ scenario: 'uac-expect-bye.xml', port, service: '100' });
+      assert.equal(r.code, 0, r.errors.slice(0, 2000));
+      await d.waitFor((l) => l.component === 'cdr');
+      const say = events.find(
+        (e) => e.type === 'verb:status' && e.data?.verb === 'say' && e.data.status === 'finished',
+      );
+      assert.equal(say?.data?.outcome, 'done', JSON.stringify(events.map((e) => e.data)));
+      ws.close();
+      d.kill('SIGTERM');
+      assert.equal((await d.exit()).code, 0);
+    } finally {
+      d.kill();
+    }
+  });
+
   it('--check-config names an invalid inline verb list with its index and field', async () => {
     const d = new DaemonProcess([
       '--check-config',

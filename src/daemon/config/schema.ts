@@ -155,5 +155,4 @@ export const envOverrides = [
   { env: 'VOICEGATE_MRCP_PORT', key: 'mrcpServer.mrcpPort', type: 'number' },
   { env: 'VOICEGATE_SHUTDOWN_GRACE_SECONDS', key: 'shutdown.graceSeconds', type: 'number' },
   { env: 'VOICEGATE_API_TOKEN', key: 'api.tokens', type: 'string' },
-  { env: 'VOICEGATE_APP_SECRET', key: 'api.appSecret', type: 'string' },
 ] as const;
