@@ -46,11 +46,12 @@ const fixture = (f: string): string => join(ROOT, 'test/fixtures/dialing', f);
 
 function audioDir(): { dir: string; ringback: string; hello: string; busy: string } {
   const dir = mkdtempSync(join(tmpdir(), 'vg-bench-dialing-'));
-  // Ringback cut to one cadence plus the silence the analyser needs (1 s on, 2 s off).
+  // Ringback as a platform rings the customer: two cadences of 450 Hz (1 s on, 4 s off), cut 1 s
+  // into the second silence (the customer picks up).
   const rb = decodeWav(readFileSync(fixture('ringback-cn.wav')), 8000);
   if (!rb.ok) throw new Error(rb.message);
-  const cut = rb.clip.samples.subarray(0, 3 * 8000);
-  const ringback = join(dir, 'ringback-3s.wav');
+  const cut = rb.clip.samples.subarray(0, 7 * 8000);
+  const ringback = join(dir, 'ringback-7s.wav');
   writeFileSync(
     ringback,
     Buffer.concat([
@@ -371,7 +372,7 @@ async function main(): Promise<void> {
   for (const l of lines) process.stdout.write(`${fmt(l)}\n`);
   process.stdout.write(
     '\n(media = the 200 OK, or the 183 for the early-media scheme; "to reached" counts from the INVITE; the ' +
-      'platform prompt is 5.35 s, the ringback 3 s, so ~9–10 s is the floor of a reached call.)\n',
+      'platform prompt is 5.35 s and the ringback 7 s (two cadences), so ~14 s is the floor of a reached call.)\n',
   );
 
   await dialer.stop(2000);
