@@ -205,33 +205,60 @@ describe('daemon with verbs applications', () => {
     }
   });
 
-  it('an inline say through the built-in MRCP server on ephemeral ports: spoken to the end', async () => {
+  it('an inline say through the built-in MRCP server on ephemeral ports; a REST redirect cuts a long one', async () => {
     const file = join(dir, 'say.yaml');
-    const base = 30000 + 2 * Math.floor(Math.random() * 5000);
+    const rtpBase = 30000 + 2 * Math.floor(Math.random() * 5000);
+    const long = 'This sentence is long enough to keep talking for quite a while. '.repeat(8);
     // The built-in server stays on (ports 0 from the test helper's environment).
     writeFileSync(
       file,
-      `http:\n  port: 0\nrtp:\n  portMin: ${base}\n  portMax: ${base + 99}\n` +
-        'calls:\n  routes: [{ app: hello }]\n  apps:\n    hello:\n      application:\n' +
-        '        verbs: [{ verb: say, text: "Hello from voicegate." }, { verb: hangup }]\n',
+      `http:\n  port: 0\nrtp:\n  portMin: ${rtpBase}\n  portMax: ${rtpBase + 99}\n` +
+        'calls:\n  routes: [{ calledPrefix: "1", app: hello }, { app: long }]\n  apps:\n' +
+        '    hello:\n      application:\n' +
+        '        verbs: [{ verb: say, text: "Hello from voicegate." }, { verb: hangup }]\n' +
+        `    long:\n      application:\n        verbs: [{ verb: say, text: "${long}" }, { verb: pause, length: 30 }]\n`,
     );
     const d = new DaemonProcess(['--config', file], { VOICEGATE_API_TOKEN: TOKEN });
     try {
       const httpPort = await d.ready();
-      const events: { type: string; data?: Record<string, unknown> }[] = [];
-      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/v1/events`, {
-        headers: { authorization: `Bearer ${TOKEN}` },
-      });
+      const base = `http://127.0.0.1:${httpPort}`;
+      const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+      const events: { type: string; callId: string; data?: Record<string, unknown> }[] = [];
+      const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/v1/events`, { headers });
       ws.on('message', (m: Buffer) => events.push(JSON.parse(m.toString()) as (typeof events)[number]));
       await new Promise((r, j) => ws.once('open', r).once('error', j));
       const port = await sipPort(d);
-      const r = await runSipp({ scenario: 'uac-expect-bye.xml', port, service: '100' });
-      assert.equal(r.code, 0, r.errors.slice(0, 2000));
+      const finished = (verb: string) =>
+        events.find((e) => e.type === 'verb:status' && e.data?.verb === verb && e.data.status === 'finished');
+      // A short say, spoken to its end by espeak-ng through the built-in server.
+      const r1 = await runSipp({ scenario: 'uac-expect-bye.xml', port, service: '100' });
+      assert.equal(r1.code, 0, r1.errors.slice(0, 2000));
       await d.waitFor((l) => l.component === 'cdr');
-      const say = events.find(
-        (e) => e.type === 'verb:status' && e.data?.verb === 'say' && e.data.status === 'finished',
-      );
-      assert.equal(say?.data?.outcome, 'done', JSON.stringify(events.map((e) => e.data)));
+      assert.equal(finished('say')?.data?.outcome, 'done', JSON.stringify(events.map((e) => e.data)));
+      // A long say, redirected to a hang-up while it speaks.
+      events.length = 0;
+      const sipp = runSipp({ scenario: 'uac-wait-bye.xml', port, service: '200' });
+      let id = '';
+      for (let i = 0; i < 100 && !id; i++) {
+        const started = events.find(
+          (e) => e.type === 'verb:status' && e.data?.verb === 'say' && e.data.status === 'starting',
+        );
+        id = started?.callId ?? '';
+        if (!id) await new Promise((res) => setTimeout(res, 50));
+      }
+      assert.ok(id, 'the long say started');
+      await new Promise((res) => setTimeout(res, 1000));
+      const t0 = Date.now();
+      const put = await fetch(`${base}/v1/calls/${encodeURIComponent(id)}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ action: 'redirect', verbs: [{ verb: 'hangup' }] }),
+      });
+      assert.equal(put.status, 200, await put.text());
+      const r2 = await sipp;
+      assert.equal(r2.code, 0, r2.errors.slice(0, 2000));
+      assert.ok(Date.now() - t0 < 3000, 'the BYE came at once, not after the prompt');
+      assert.equal(finished('say')?.data?.outcome, 'killed');
       ws.close();
       d.kill('SIGTERM');
       assert.equal((await d.exit()).code, 0);
