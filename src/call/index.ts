@@ -38,13 +38,7 @@ export type { RecordingHandle, StepContext } from './steps/step-context.js';
 export { StepExecutor, type StepRecord } from './steps/step-executor.js';
 export { createStep } from './steps/step-factory.js';
 export { expandDigits } from './steps/media-steps.js';
-export {
-  CallDialControl,
-  cachedReference,
-  MAX_CACHED_REFERENCES,
-  NATIVE_PRIMITIVES,
-  type DialControlOptions,
-} from './dial-control.js';
+export { CallDialControl, NATIVE_PRIMITIVES, type DialControlOptions } from './dial-control.js';
 export { Dialer, type DialCounters, type DialerHost, type DialerOptions, type DialStart } from './dialer.js';
 export { DIAL_EDGES, dialCanGo } from './dial-state.js';
 export type {
