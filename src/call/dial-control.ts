@@ -44,6 +44,40 @@ const HANGUP_CAUSE: Readonly<Record<HangupCause, Q850Cause>> = {
 
 export const NATIVE_PRIMITIVES: SignalPrimitives = { frameEnergyDbov, toneLevelsDbov };
 
+/** Most reference WAVs a cache keeps (a profile folder has a few per platform). */
+export const MAX_CACHED_REFERENCES = 256;
+
+/**
+ * A prompt reference from its WAV file, decoded and analysed once per (file, label) and kept in
+ * `cache` (bounded). Building one costs tens of ms of CPU (8 sub-frame phases): the dialer warms
+ * the cache when profiles load, so no call's first dial stalls the frame clock of the others.
+ */
+export function cachedReference(
+  cache: Map<string, FingerprintReference>,
+  id: string,
+  label: string,
+  file: string,
+  prims: SignalPrimitives,
+  logger?: CallLogger,
+): FingerprintReference | undefined {
+  const key = `${file}\u0000${label}`;
+  const hit = cache.get(key);
+  if (hit) return { ...hit, id };
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    logger?.warn('reference not readable', { file, error: (err as Error).message });
+    return undefined;
+  }
+  const wav = readWav(buf);
+  if (!wav.ok) return undefined;
+  const built = buildReference(id, label, wav.value.samples, wav.value.sampleRate, prims);
+  if (!built.ok) return undefined;
+  if (cache.size < MAX_CACHED_REFERENCES) cache.set(key, built.value);
+  return built.value;
+}
+
 export interface DialControlOptions {
   readonly logger?: CallLogger;
   readonly primitives?: SignalPrimitives;
@@ -167,22 +201,7 @@ export class CallDialControl implements DialControl {
   }
 
   private reference(id: string, label: string, file: string): FingerprintReference | undefined {
-    const key = `${file}\u0000${label}`;
-    const hit = this.refs.get(key);
-    if (hit) return { ...hit, id };
-    let buf: Buffer;
-    try {
-      buf = readFileSync(file);
-    } catch (err) {
-      this.opts.logger?.warn('reference not readable', { file, error: (err as Error).message });
-      return undefined;
-    }
-    const wav = readWav(buf);
-    if (!wav.ok) return undefined;
-    const built = buildReference(id, label, wav.value.samples, wav.value.sampleRate, this.prims);
-    if (!built.ok) return undefined;
-    if (this.refs.size < 256) this.refs.set(key, built.value);
-    return built.value;
+    return cachedReference(this.refs, id, label, file, this.prims, this.opts.logger);
   }
 
   private attachAnalysis(req: AnalysisRequest): void {

@@ -23,7 +23,7 @@ import type { Clock } from '../rtp/index.js';
 import type { AppSpec, TrunkMedia } from './call-types.js';
 import type { Call } from './call.js';
 import type { Cdr } from './cdr.js';
-import { CallDialControl } from './dial-control.js';
+import { CallDialControl, cachedReference, NATIVE_PRIMITIVES } from './dial-control.js';
 import type { DialError, DialSpec, ManagerEvent } from './dial-types.js';
 import type { CallLogger } from './leg-context.js';
 import type { Originator } from './originate-types.js';
@@ -103,6 +103,15 @@ export class Dialer {
     this.profiles = opts.profiles;
     this.limiter = new TrunkLimiter({ clock: host.clock, maxWaitMs: opts.maxQueueWaitMs ?? 60_000 });
     this.dialHost = this.makeDialHost();
+    this.warmReferences();
+  }
+
+  /** Builds every platform's prompt references now, not on a platform's first dial (see cachedReference). */
+  private warmReferences(): void {
+    const prims = this.opts.primitives ?? NATIVE_PRIMITIVES;
+    for (const pf of this.profiles.platforms)
+      for (const r of pf.recordingFiles)
+        cachedReference(this.refs, `${pf.name}/${r.label}`, r.label, r.file, prims, this.host.logger);
   }
 
   /** New profiles (SIGHUP): dials already running keep the job they resolved. */
@@ -110,6 +119,7 @@ export class Dialer {
     this.profiles = p;
     this.views.clear();
     this.refs.clear();
+    this.warmReferences();
   }
 
   get dialingProfiles(): DialingProfiles {

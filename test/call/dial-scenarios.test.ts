@@ -4,11 +4,12 @@
  * from the CDR's dialing section; the digits voicegate sent are confirmed by decoders that are
  * not ours: tshark (RFC 4733 events) and multimon-ng (in-band tones) on a capture of our RTP
  * port, SIPp's regexp actions (SIP INFO bodies). The scenarios run concurrently: their wall time
- * is the audio the platforms play (prompt 5.9 s, ringback 3 s, "喂，你好").
+ * is the longest one's audio (prompt 5.9 s, ringback 3 s, "喂，你好").
  * `VG_REC=DIR` records what each dial received into DIR/<scenario>.wav; `VG_DEBUG=1` logs.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,20 @@ const cleanups: Array<() => Promise<void> | void> = [];
 // One frame clock for every dial of the file, as in the daemon (one per process).
 const frameClock = new FrameClock();
 
-before(() => writePrivacyAudio(audio));
+// The two live captures start before any scenario: tshark's start-up takes a core for a second or
+// two, and SIPp's pcap senders starved by it would deliver the prompts in bursts.
+const captures = new Map<'rfc4733' | 'inband', { cap: Capture; pool: PortPool; port: number }>();
+before(async () => {
+  writePrivacyAudio(audio);
+  await Promise.all(
+    (['rfc4733', 'inband'] as const).map(async (k) => {
+      const pool = await onePairPool();
+      const cap = await Capture.start(join(work, `rtp-${k}.pcap`), pool.min);
+      cleanups.push(() => cap.kill());
+      captures.set(k, { cap, pool, port: pool.min });
+    }),
+  );
+});
 after(async () => {
   for (const c of cleanups.splice(0)) await c();
   frameClock.stop();
@@ -60,10 +74,22 @@ interface Run {
   gate: DialGate;
 }
 
-/** One port pair for the dial's RTP, so a capture can filter on it before the call exists. */
-function onePairPool(): PortPool {
-  const min = 38000 + 2 * Math.floor(Math.random() * 3000);
-  return new PortPool({ min, max: min + 1 });
+/**
+ * One free port pair for a dial's RTP, so a capture can filter on it before the call exists:
+ * below the kernel's ephemeral range (SIPp's ports come from there) and checked by binding it.
+ */
+async function onePairPool(): Promise<PortPool> {
+  const bindable = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(false));
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+  for (let i = 0; i < 50; i++) {
+    const min = 12000 + 2 * Math.floor(Math.random() * 4000);
+    if ((await bindable(min)) && (await bindable(min + 1))) return new PortPool({ min, max: min + 1 });
+  }
+  throw new Error('no free RTP port pair for the capture');
 }
 
 /** Runs one scenario: SIPp as the platform, one dial, the CDR of its call. */
@@ -79,7 +105,7 @@ async function dialScenario(
     peerPort: sipp.port,
     profiles,
     trunkProfile,
-    pool: o.pool ?? onePairPool(),
+    ...(o.pool ? { pool: o.pool } : {}),
     frameClock,
   }).start();
   cleanups.push(() => gate.stop());
@@ -161,17 +187,9 @@ function multimonDigits(pcm: Int16Array): string {
   return [...heard.matchAll(/DTMF: (\S)/g)].map((m) => m[1]).join('');
 }
 
-async function captured(pool: PortPool): Promise<{ cap: Capture; port: number }> {
-  const port = pool.min;
-  const cap = await Capture.start(join(work, `rtp-${port}.pcap`), port);
-  cleanups.push(() => cap.kill());
-  return { cap, port };
-}
-
-describe('privacy-number carrier scenarios (SIPp as the platform)', { concurrency: 5 }, () => {
+describe('privacy-number carrier scenarios (SIPp as the platform)', { concurrency: true }, () => {
   it('answered, prompt, RFC 4733 digits (tshark), ringback then "喂，你好": reached_extension', async () => {
-    const pool = onePairPool();
-    const { cap, port } = await captured(pool);
+    const { cap, pool, port } = captures.get('rfc4733')!;
     const { cdr } = await dialScenario(
       'uas-privacy-answered-rfc4733.xml',
       'carrier-rfc4733',
@@ -226,8 +244,7 @@ describe('privacy-number carrier scenarios (SIPp as the platform)', { concurrenc
   });
 
   it('answered over an in-band-only path: multimon-ng hears 1234# in what we sent: reached_extension', async () => {
-    const pool = onePairPool();
-    const { cap } = await captured(pool);
+    const { cap, pool } = captures.get('inband')!;
     const { cdr } = await dialScenario(
       'uas-privacy-answered-inband.xml',
       'carrier-inband',
