@@ -310,6 +310,8 @@ export class CallManager {
         ...(o.from !== undefined ? { from: o.from } : {}),
         ...(offer ? { body: Buffer.from(offer) } : {}),
         ...(o.headers ? { headers: o.headers } : {}),
+        ...(o.sip?.prack ? { prack: o.sip.prack } : {}),
+        ...(o.sip?.sessionTimer ? { sessionTimer: { ...o.sip.sessionTimer } } : {}),
       });
     } catch (err) {
       await stream.close('no call');

@@ -28,7 +28,7 @@ import type { Clock } from '../rtp/index.js';
 import type { TrunkMedia } from './call-types.js';
 import type { Call, CallEvent } from './call.js';
 import type { CallLogger } from './leg-context.js';
-import type { OriginateResult, Originator } from './originate-types.js';
+import type { OriginateResult, OriginateSip, Originator } from './originate-types.js';
 import type { Q850Cause } from './q850.js';
 
 /** Q.850 cause of each reason the runner hangs up for. */
@@ -89,6 +89,8 @@ export interface DialControlOptions {
   readonly from?: string;
   /** INVITE headers besides the plan's (P-Asserted-Identity...). */
   readonly headers?: ReadonlyArray<[string, string]>;
+  /** The carrier profile's 100rel mode and session timer for this INVITE. */
+  readonly sip?: OriginateSip;
   /** Media options of this call (a carrier profile's codec order, INFO type). */
   readonly media?: Partial<TrunkMedia>;
   /** The INVITE went out (a call) or could not (a coded failure); before any event about it. */
@@ -148,6 +150,7 @@ export class CallDialControl implements DialControl {
         headers: [...(this.opts.headers ?? []), ...Object.entries(req.headers)],
         ...(this.opts.from !== undefined ? { from: this.opts.from } : {}),
         ...(this.opts.media ? { media: this.opts.media } : {}),
+        ...(this.opts.sip ? { sip: this.opts.sip } : {}),
         onEvent: (ev) => {
           this.onCallEvent(ev);
           this.opts.onCallEvent?.(ev);

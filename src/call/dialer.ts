@@ -26,7 +26,7 @@ import type { Cdr } from './cdr.js';
 import { CallDialControl, cachedReference, NATIVE_PRIMITIVES } from './dial-control.js';
 import type { DialError, DialSpec, ManagerEvent } from './dial-types.js';
 import type { CallLogger } from './leg-context.js';
-import type { Originator } from './originate-types.js';
+import type { OriginateSip, Originator } from './originate-types.js';
 import { OutboundDial, type DialHost } from './outbound-dial.js';
 import { TrunkLimiter, type TrunkGateStats } from './trunk-limiter.js';
 
@@ -80,6 +80,7 @@ interface InviteExtras {
   from?: string;
   headers: [string, string][];
   media?: Partial<TrunkMedia>;
+  sip?: OriginateSip;
 }
 
 const CALLER = /^\+?[0-9A-Za-z._-]{1,64}$/;
@@ -230,6 +231,11 @@ export class Dialer {
         telephoneEvent: profile.dtmf.methods.includes('rfc4733'),
         infoContentType: profile.dtmf.infoContentType,
       };
+    if (profile.file !== '<defaults>')
+      x.sip = {
+        prack: profile.rel100 === 'none' ? 'disabled' : profile.rel100,
+        sessionTimer: { enabled: profile.sessionTimer.enabled, expires: profile.sessionTimer.seconds },
+      };
     return x;
   }
 
@@ -250,6 +256,7 @@ export class Dialer {
           ...(x.from !== undefined ? { from: x.from } : {}),
           headers: x.headers,
           ...(x.media ? { media: x.media } : {}),
+          ...(x.sip ? { sip: x.sip } : {}),
           onOriginated: hooks.onOriginated,
           onCallEvent: hooks.onCallEvent,
         });

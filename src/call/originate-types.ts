@@ -5,6 +5,11 @@
 import type { AppSpec, TrunkMedia } from './call-types.js';
 import type { Call, CallEvent } from './call.js';
 
+export interface OriginateSip {
+  readonly prack?: 'supported' | 'required' | 'disabled';
+  readonly sessionTimer?: { readonly enabled: boolean; readonly expires?: number };
+}
+
 export interface OriginateOptions {
   readonly trunk: string;
   /** Number (user part) or URI. */
@@ -13,6 +18,8 @@ export interface OriginateOptions {
   readonly headers?: ReadonlyArray<[string, string]>;
   /** Media options for this call over the trunk's (a carrier profile's codec order, INFO type). */
   readonly media?: Partial<TrunkMedia>;
+  /** Per-call SIP options over the stack's (a carrier profile's 100rel mode and session timer). */
+  readonly sip?: OriginateSip;
   /** Steps to run once answered (none: the caller drives the call through `call`). */
   readonly app?: AppSpec;
   readonly onEvent?: (ev: CallEvent) => void;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import client from 'prom-client';
 import { ManagerCallsPort, mountCallApi, type CallApi, type HttpServer } from '../api/index.js';
 import { CallManager, type Cdr, type DialerOptions, type SpeechProvider } from '../call/index.js';
-import { loadProfiles, type DialingProfiles } from '../dialing/index.js';
+import { loadProfiles, trunkProfileFor, type DialingProfiles } from '../dialing/index.js';
 import type { FrameClock } from '../media/index.js';
 import type { PortPool } from '../rtp/index.js';
 import { type RtpDropCounters } from '../rtp/index.js';
@@ -22,6 +22,7 @@ import type { Logger } from './logger.js';
 import type { MediaShared } from './media-shared.js';
 import { registerPlainMetrics } from './plain-metrics.js';
 import type { Service } from './service.js';
+import type { KeepaliveDefaults } from './sip-service.js';
 import { createVerbsLayer, type CapabilitiesFor, type VerbsLayer } from './verbs-service.js';
 
 export const PACKAGE_PROMPTS = fileURLToPath(new URL('../../../prompts/', import.meta.url));
@@ -47,6 +48,17 @@ export function loadDialingProfiles(config: Config, log: Logger): DialingProfile
     log.error('dialing profiles not loaded: outbound dialing is off', { dir, error: (err as Error).message });
     return undefined;
   }
+}
+
+/** The OPTIONS keepalive of each SIP trunk whose carrier profile (a profile file) asks for one. */
+export function keepaliveDefaults(config: Config, profiles: DialingProfiles): KeepaliveDefaults {
+  const out: Record<string, { intervalSeconds: number; downAfter: number }> = {};
+  for (const t of config.sip.trunks) {
+    const p = trunkProfileFor(profiles, t.name, config.dialing.trunkProfiles);
+    if (p && p.file !== '<defaults>' && p.optionsIntervalS > 0)
+      out[t.name] = { intervalSeconds: p.optionsIntervalS, downAfter: 2 };
+  }
+  return out;
 }
 
 function dialingOptions(
@@ -81,12 +93,15 @@ export function createCallLayer(
   onCdr?: (cdr: Cdr) => void,
   speech?: SpeechProvider,
   capabilities?: CapabilitiesFor,
+  /** Profiles already loaded (null: they did not load); undefined: load them here. */
+  profiles?: DialingProfiles | null,
 ): CallLayer {
   const log = logger.child({ component: 'call' });
   const { frameClock, pool, counters: drops } = shared;
   const { media, calls } = config;
   const verbs = createVerbsLayer(config, logger, capabilities);
-  const dialing = dialingOptions(config, loadDialingProfiles(config, log), verbs);
+  const loaded = profiles === undefined ? loadDialingProfiles(config, log) : (profiles ?? undefined);
+  const dialing = dialingOptions(config, loaded, verbs);
   const manager = new CallManager({
     stack,
     frameClock,

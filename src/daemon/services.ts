@@ -4,7 +4,14 @@
  */
 import type { CallApi, HttpServer } from '../api/index.js';
 import type { Cdr } from '../call/index.js';
-import { callService, createCallLayer, mountCallsApi, registerCallMetrics } from './call-service.js';
+import {
+  callService,
+  createCallLayer,
+  keepaliveDefaults,
+  loadDialingProfiles,
+  mountCallsApi,
+  registerCallMetrics,
+} from './call-service.js';
 import type { Config } from './config/index.js';
 import type { Logger } from './logger.js';
 import { createMediaShared } from './media-shared.js';
@@ -33,7 +40,10 @@ export function buildServices(ctx: ServiceContext): Service[] {
 }
 
 export function buildDaemonParts(ctx: ServiceContext): DaemonParts {
-  const stack = createSipStack(ctx.config, ctx.logger);
+  // Dialing profiles first: a trunk's carrier profile gives its OPTIONS keepalive when the trunk
+  // sets none (RFC 3261 §11 pings at the profile's optionsIntervalS).
+  const profiles = loadDialingProfiles(ctx.config, ctx.logger.child({ component: 'call' }));
+  const stack = createSipStack(ctx.config, ctx.logger, profiles ? keepaliveDefaults(ctx.config, profiles) : {});
   registerSipMetrics(ctx.metrics.registry, stack);
   // One RTP port pool, frame clock and drop counter set for calls and MRCP sessions alike.
   const media = createMediaShared(ctx.config, ctx.logger);
@@ -41,7 +51,16 @@ export function buildDaemonParts(ctx: ServiceContext): DaemonParts {
   // The MRCP client (to the built-in server by default) is the call layer's speech provider.
   const mrcp = createMrcp(ctx.config, ctx.logger, media);
   registerMrcpMetrics(ctx.metrics.registry, mrcp);
-  const calls = createCallLayer(ctx.config, stack, ctx.logger, media, (cdr) => hook.cdr?.(cdr), mrcp.speech);
+  const calls = createCallLayer(
+    ctx.config,
+    stack,
+    ctx.logger,
+    media,
+    (cdr) => hook.cdr?.(cdr),
+    mrcp.speech,
+    undefined,
+    profiles ?? null,
+  );
   hook.cdr = registerCallMetrics(ctx.metrics.registry, calls);
   // Services stop in reverse order: calls end (BYE) and MRCP sessions close before the SIP stack.
   return {

@@ -11,8 +11,16 @@ import type { Logger } from './logger.js';
 import { registerPlainMetrics } from './plain-metrics.js';
 import type { Service } from './service.js';
 
-export function createSipStack(config: Config, logger: Logger): SipStack {
-  const { sip } = config;
+/** OPTIONS keepalive per SIP trunk that sets none itself (from its carrier profile). */
+export type KeepaliveDefaults = Readonly<Record<string, { intervalSeconds: number; downAfter: number }>>;
+
+export function createSipStack(config: Config, logger: Logger, keepalive: KeepaliveDefaults = {}): SipStack {
+  const sip = {
+    ...config.sip,
+    trunks: config.sip.trunks.map((t) =>
+      t.keepalive || !keepalive[t.name] ? t : { ...t, keepalive: keepalive[t.name] },
+    ),
+  };
   const pem = {
     ...(sip.tls.cert ? { cert: readFileSync(sip.tls.cert) } : {}),
     ...(sip.tls.key ? { key: readFileSync(sip.tls.key) } : {}),

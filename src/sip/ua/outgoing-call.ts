@@ -68,6 +68,10 @@ export interface OutgoingCallOptions {
   callId: string;
   /** Send the INVITE over TCP when it exceeds the MTU on UDP (§18.1.1); the peer must listen on TCP. */
   tcpFallback?: boolean;
+  /** This call's RFC 3262 mode over the stack's (a carrier profile's `rel100`). */
+  prack?: 'supported' | 'required' | 'disabled';
+  /** This call's RFC 4028 request over the stack's (a carrier profile's session timer). */
+  sessionTimer?: { enabled: boolean; expires?: number };
 }
 
 interface EarlyLeg extends DialogUser {
@@ -102,8 +106,10 @@ export class OutgoingCall {
     this.next = opts.next;
     this.localTarget = ctx.contact(opts.next.protocol, opts.next.remote.address);
     const st = ctx.config.sessionTimer;
-    if (st.enabled) {
-      this.sessionExpires = st.expires;
+    const own = opts.sessionTimer;
+    if (own ? own.enabled : st.enabled) {
+      // RFC 4028 §4: Session-Expires is never below our Min-SE.
+      this.sessionExpires = Math.max(own?.expires ?? st.expires, st.minSE);
       this.minSE = st.minSE;
     }
   }
@@ -135,11 +141,11 @@ export class OutgoingCall {
     l.push({ name: 'CSeq', key: 'cseq', value: `${this.cseq} INVITE` });
     l.push({ name: 'Contact', key: 'contact', value: `<${this.localTarget}>` });
     l.push({ name: 'Allow', key: 'allow', value: this.ctx.config.allow.join(', ') });
-    const supported = this.ctx.config.supported.filter(
-      (t) => t !== '100rel' || this.ctx.config.prack !== 'disabled',
-    );
+    const prack = o.prack ?? this.ctx.config.prack;
+    const supported = this.ctx.config.supported.filter((t) => t !== '100rel' || prack !== 'disabled');
+    if (prack !== 'disabled' && !supported.includes('100rel')) supported.push('100rel');
     l.push({ name: 'Supported', key: 'supported', value: supported.join(', ') });
-    if (this.ctx.config.prack === 'required') l.push({ name: 'Require', key: 'require', value: '100rel' });
+    if (prack === 'required') l.push({ name: 'Require', key: 'require', value: '100rel' });
     if (this.sessionExpires !== null) {
       l.push({ name: 'Session-Expires', key: 'session-expires', value: String(this.sessionExpires) });
       l.push({ name: 'Min-SE', key: 'min-se', value: String(this.minSE) });

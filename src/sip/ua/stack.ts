@@ -33,7 +33,7 @@ import { Addressing } from './addressing.js';
 import type { Keepalive } from './keepalive.js';
 import { startKeepalive, startRegistration, type TrunkServiceDeps } from './trunk-services.js';
 import { ALLOW, type SipStackOptions } from './options.js';
-import { OutgoingCall, type OutgoingCallDelegate } from './outgoing-call.js';
+import { OutgoingCall, type OutgoingCallDelegate, type OutgoingCallOptions } from './outgoing-call.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Registration, RegistrationState } from './registration.js';
 import { Session } from './session.js';
@@ -57,6 +57,9 @@ export interface InviteOptions {
   contentType?: string;
   headers?: ReadonlyArray<[string, string]>;
   delegate?: OutgoingCallDelegate;
+  /** Per-call RFC 3262 mode and RFC 4028 request over the stack's (carrier profiles). */
+  prack?: OutgoingCallOptions['prack'];
+  sessionTimer?: OutgoingCallOptions['sessionTimer'];
 }
 
 export class SipStackError extends Error {
@@ -452,6 +455,8 @@ export class SipStack implements TransportUser, TransactionCore {
       trunk: trunk.name,
       callId: generateCallId(),
       ...(trunk.config.tcpFallback ? { tcpFallback: true } : {}),
+      ...(o.prack ? { prack: o.prack } : {}),
+      ...(o.sessionTimer ? { sessionTimer: o.sessionTimer } : {}),
     });
     if (o.delegate) call.delegate = o.delegate;
     call.start();
