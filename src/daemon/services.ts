@@ -43,7 +43,11 @@ export function buildDaemonParts(ctx: ServiceContext): DaemonParts {
   // Dialing profiles first: a trunk's carrier profile gives its OPTIONS keepalive when the trunk
   // sets none (RFC 3261 §11 pings at the profile's optionsIntervalS).
   const profiles = loadDialingProfiles(ctx.config, ctx.logger.child({ component: 'call' }));
-  const stack = createSipStack(ctx.config, ctx.logger, profiles ? keepaliveDefaults(ctx.config, profiles) : {});
+  const stack = createSipStack(
+    ctx.config,
+    ctx.logger,
+    profiles ? keepaliveDefaults(ctx.config, profiles) : {},
+  );
   registerSipMetrics(ctx.metrics.registry, stack);
   // One RTP port pool, frame clock and drop counter set for calls and MRCP sessions alike.
   const media = createMediaShared(ctx.config, ctx.logger);
