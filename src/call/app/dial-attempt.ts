@@ -51,8 +51,13 @@ export interface AttemptDeps {
 export function startAttempt(d: AttemptDeps, r: AttemptRequest): Attempt {
   const trunk = r.target.trunk ?? r.trunk;
   if (trunk === undefined)
-    return { end: Promise.resolve({ type: 'failed', outcome: outcome('failed', undefined, undefined) }), cancel: noop };
-  return r.target.type === 'phone' ? planAttempt(d, r, r.target.number, trunk) : sipAttempt(d, r, r.target.sipUri, trunk);
+    return {
+      end: Promise.resolve({ type: 'failed', outcome: outcome('failed', undefined, undefined) }),
+      cancel: noop,
+    };
+  return r.target.type === 'phone'
+    ? planAttempt(d, r, r.target.number, trunk)
+    : sipAttempt(d, r, r.target.sipUri, trunk);
 }
 
 const noop = (): void => undefined;

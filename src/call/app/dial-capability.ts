@@ -193,7 +193,12 @@ class DialRun implements Running<DialOutcome> {
         this.bridge = undefined;
         if (!callee.ended) callee.hangup(16, what);
         const seconds = Math.round((clock.now() - startedAt) / 1000);
-        this.caller.logger.info('dial bridge ended', { callId: this.caller.callId, callee: sid, what, seconds });
+        this.caller.logger.info('dial bridge ended', {
+          callId: this.caller.callId,
+          callee: sid,
+          what,
+          seconds,
+        });
         resolve(outcome('completed', 200, sid, seconds));
       };
       if (this.r.timeLimit !== undefined)

@@ -30,12 +30,20 @@ export class MediaBridge {
     const depth = options.maxQueuedFrames ?? 3;
     this.aToB = new FrameQueueSource(a.rate, depth);
     this.bToA = new FrameQueueSource(b.rate, depth);
-    this.untap.push(a.addTap({ frame: (received) => {
+    this.untap.push(
+      a.addTap({
+        frame: (received) => {
           if (!this.mutedA) this.aToB.push(received);
-        } }));
-    this.untap.push(b.addTap({ frame: (received) => {
+        },
+      }),
+    );
+    this.untap.push(
+      b.addTap({
+        frame: (received) => {
           if (!this.mutedB) this.bToA.push(received);
-        } }));
+        },
+      }),
+    );
     b.play(this.aToB, { onEnd: () => this.unbridge() });
     a.play(this.bToA, { onEnd: () => this.unbridge() });
   }
