@@ -4,7 +4,6 @@
  */
 import type { DialResult, StructuredNumber } from '../dialing/index.js';
 import type { AppSpec } from './call-types.js';
-import type { Call } from './call.js';
 
 /**
  * Once the plan reached the callee (`reached_extension`, or `answered` for a plain number):
@@ -17,8 +16,11 @@ export type ConnectedAction =
   /** Steps: inline, or the name of a configured application (`calls.apps`). */
   | { readonly type: 'app'; readonly app: AppSpec | string }
   | { readonly type: 'external'; readonly spec: Readonly<Record<string, unknown>> }
-  /** The callee's call, once reached (maybe still in early media), for this dial's owner only. */
-  | { readonly type: 'bridge'; readonly onConnected: (call: Call) => void };
+  /**
+   * The callee's call (by SIP Call-ID, in the manager's table) once reached, maybe still in early
+   * media, for this dial's owner only.
+   */
+  | { readonly type: 'bridge'; readonly onConnected: (callId: string) => void };
 
 export interface DialSpec {
   /** A privacy number in any accepted form, a plain number, `{number, extension}` or a sip:/tel: URI. */

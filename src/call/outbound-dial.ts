@@ -229,7 +229,7 @@ export class OutboundDial implements QueueHandlers {
         this.host.logger.info('connected dial time limit: hanging up', { callId: this.id });
         call.hangup(16, 'dial-time-limit');
       }, this.host.connectedMaxMs);
-      return action.type === 'bridge' ? action.onConnected(call) : this.host.connected?.(this);
+      return action.type === 'bridge' ? action.onConnected(call.callId) : this.host.connected?.(this);
     }
     const app = action.app;
     // Named applications are resolved by the dialer before a dial exists.

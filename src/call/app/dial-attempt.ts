@@ -16,6 +16,8 @@ import { outcome, statusOfPlan, statusOfSip, type LocalStop } from './dial-outco
 
 /** What places the callee's call: the CallManager. */
 export interface DialPlacer {
+  /** Live calls by SIP Call-ID (a reached dial's call is found here). */
+  readonly calls: ReadonlyMap<string, Call>;
   dial(spec: DialSpec): DialStart;
   originate(o: OriginateOptions): Promise<OriginateResult>;
 }
@@ -73,7 +75,14 @@ function planAttempt(d: AttemptDeps, r: AttemptRequest, number: string, trunk: s
     ...(r.callerId !== undefined ? { from: r.callerId } : {}),
     ...(r.plan !== undefined ? { plan: r.plan } : {}),
     ringTimeoutMs: r.ringMs,
-    connected: { type: 'bridge', onConnected: (call) => settle({ type: 'reached', call }) },
+    connected: {
+      type: 'bridge',
+      onConnected: (id) => {
+        const call = d.placer.calls.get(id);
+        if (call) settle({ type: 'reached', call });
+        else if (started.ok) started.dial.cancel('caller_gone');
+      },
+    },
   });
   if (!started.ok) {
     d.logger.info('dial target refused', { to: number, trunk, code: started.error.code });

@@ -191,6 +191,8 @@ class DialRun implements Running<DialOutcome> {
         callee.listeners.delete(onCallee);
         bridge.unbridge();
         this.bridge = undefined;
+        // Digits keyed while bridged were the callee's: the verbs after the dial do not see them.
+        this.caller.digits.clear();
         if (!callee.ended) callee.hangup(16, what);
         const seconds = Math.round((clock.now() - startedAt) / 1000);
         this.caller.logger.info('dial bridge ended', {
