@@ -7,14 +7,20 @@ import type { AppSpec } from './call-types.js';
 
 /**
  * Once the plan reached the callee (`reached_extension`, or `answered` for a plain number):
- * hang up; run steps as inbound applications do; or keep an application spec on the call for
- * the verbs API (the call stays up, bounded by the dialer's `connectedMaxMs`).
+ * hang up; run steps as inbound applications do; keep an application spec on the call for
+ * the verbs API; or hand the call to whoever bridges it (the `dial` verb). The last two stay up,
+ * bounded by the dialer's `connectedMaxMs`.
  */
 export type ConnectedAction =
   | { readonly type: 'hangup' }
   /** Steps: inline, or the name of a configured application (`calls.apps`). */
   | { readonly type: 'app'; readonly app: AppSpec | string }
-  | { readonly type: 'external'; readonly spec: Readonly<Record<string, unknown>> };
+  | { readonly type: 'external'; readonly spec: Readonly<Record<string, unknown>> }
+  /**
+   * The callee's call (by SIP Call-ID, in the manager's table) once reached, maybe still in early
+   * media, for this dial's owner only.
+   */
+  | { readonly type: 'bridge'; readonly onConnected: (callId: string) => void };
 
 export interface DialSpec {
   /** A privacy number in any accepted form, a plain number, `{number, extension}` or a sip:/tel: URI. */

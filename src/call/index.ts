@@ -77,6 +77,14 @@ export {
   VerbsApps,
   type VerbsAppConfig,
   type VerbsAppsOptions,
+  dialCapabilities,
+  dialCapability,
+  statusOfPlan,
+  statusOfSip,
+  type DialCapabilities,
+  type DialCapabilityOptions,
+  type DialPlacer,
+  type DialStatus,
 } from './app/index.js';
 export {
   CallVerbHost,

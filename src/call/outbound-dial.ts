@@ -223,13 +223,13 @@ export class OutboundDial implements QueueHandlers {
       this.go('ending');
       return call.hangup(16, 'dial-complete');
     }
-    if (action.type === 'external') {
-      this.application = action.spec;
+    if (action.type === 'external' || action.type === 'bridge') {
+      if (action.type === 'external') this.application = action.spec;
       this.timer = this.host.clock.setTimeout(() => {
         this.host.logger.info('connected dial time limit: hanging up', { callId: this.id });
         call.hangup(16, 'dial-time-limit');
       }, this.host.connectedMaxMs);
-      return this.host.connected?.(this);
+      return action.type === 'bridge' ? action.onConnected(call.callId) : this.host.connected?.(this);
     }
     const app = action.app;
     // Named applications are resolved by the dialer before a dial exists.

@@ -11,9 +11,9 @@ export class Capture {
     private readonly child: ChildProcess,
   ) {}
 
-  /** Starts capturing datagrams sent from `port` on lo; resolves once tshark is capturing. */
-  static async start(file: string, port: number): Promise<Capture> {
-    const child = spawn('tshark', ['-i', 'lo', '-f', `udp src port ${port}`, '-F', 'pcap', '-w', file], {
+  /** Starts capturing datagrams sent from `port` (or matching `filter`) on lo; resolves once tshark is capturing. */
+  static async start(file: string, port: number, filter = `udp src port ${port}`): Promise<Capture> {
+    const child = spawn('tshark', ['-i', 'lo', '-f', filter, '-F', 'pcap', '-w', file], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';

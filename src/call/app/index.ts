@@ -22,3 +22,11 @@ export type {
   RedirectResult,
 } from './app-runner-types.js';
 export { VerbsApps, type VerbsAppConfig, type VerbsAppsOptions } from './verbs-apps.js';
+export {
+  dialCapabilities,
+  dialCapability,
+  type DialCapabilities,
+  type DialCapabilityOptions,
+  type DialPlacer,
+} from './dial-capability.js';
+export { statusOfPlan, statusOfSip, type DialStatus } from './dial-outcome.js';
