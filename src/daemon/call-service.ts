@@ -135,6 +135,8 @@ export function createCallLayer(
   for (const name of Object.keys(calls.trunkMedia)) {
     if (!trunkNames.has(name)) log.warn('calls.trunkMedia names no trunk of sip.trunks', { trunk: name });
   }
+  if (calls.dialTrunk !== undefined && !trunkNames.has(calls.dialTrunk))
+    log.warn('calls.dialTrunk names no trunk of sip.trunks', { trunk: calls.dialTrunk });
   for (const name of Object.keys(config.dialing.trunkProfiles)) {
     if (!trunkNames.has(name))
       log.warn('dialing.trunkProfiles names no trunk of sip.trunks', { trunk: name });

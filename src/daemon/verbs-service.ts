@@ -10,6 +10,7 @@ import {
   type AppSource,
   type Call,
   type CallManager,
+  dialCapabilities,
   type HostCapabilities,
   type OutboundDial,
   stepSpeech,
@@ -23,7 +24,14 @@ import type { Logger } from './logger.js';
 /** Capabilities a call gets beyond what CallVerbHost has (dial and mute plug in here). */
 export type CapabilitiesFor = (call: Call, manager: CallManager) => HostCapabilities;
 
-export const defaultCapabilities: CapabilitiesFor = (call) => ({ speech: stepSpeech(call) });
+/** Speech over the call's MRCP session; dial (bridging) and mute over the manager. */
+export function defaultCapabilities(config: Config): CapabilitiesFor {
+  const trunk = config.calls.dialTrunk;
+  return (call, manager) => ({
+    speech: stepSpeech(call),
+    ...dialCapabilities(manager, call, trunk !== undefined ? { trunk } : {}),
+  });
+}
 
 export interface VerbsLayer {
   readonly apps: VerbsApps;
@@ -48,7 +56,7 @@ export function appSourceOf(spec: Readonly<Record<string, unknown>>): AppSource 
 export function createVerbsLayer(
   config: Config,
   logger: Logger,
-  capabilities: CapabilitiesFor = defaultCapabilities,
+  capabilities: CapabilitiesFor = defaultCapabilities(config),
 ): VerbsLayer {
   const log = logger.child({ component: 'verbs' });
   let manager: CallManager | undefined;

@@ -330,6 +330,7 @@ export const callsSchema = z
       .record(z.string(), trunkMediaSchema)
       .default({})
       .describe('Media options per trunk name (codecs, dtmfMethod, earlyMedia...).'),
+    dialTrunk: z.string().min(1).optional().describe('SIP trunk of `dial` verb targets that name none.'),
     routes: z
       .array(routeSchema)
       .max(10_000)
