@@ -13,6 +13,7 @@ import {
   type AppSpec,
   type Call,
   type CallLogger,
+  type CallManagerOptions,
   type Cdr,
   type RouteSpec,
   type StepRecord,
@@ -60,6 +61,8 @@ export interface SpeechGateOptions {
   rtpBase?: number;
   logger?: CallLogger;
   localBargeIn?: boolean;
+  /** The body of verbs applications (VerbsApps.appBody). */
+  appBody?: CallManagerOptions['appBody'];
 }
 
 /**
@@ -157,6 +160,7 @@ export class SpeechGate {
       logger: o.logger ?? quiet,
       onCdr: (c) => this.cdrs.push(c),
       speech: { provider: this.client },
+      ...(o.appBody ? { appBody: o.appBody } : {}),
     });
     // Test-only: remember every call (their executor records hold the step payloads).
     const calls = this.manager.calls;
