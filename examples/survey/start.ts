@@ -72,6 +72,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     stdio: 'inherit',
     detached: true,
   });
+  process.stdout.write(`voicegate started (pid ${daemon.pid}) with ${values.config}\n`);
   process.on('exit', () => {
     if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
   });

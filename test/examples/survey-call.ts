@@ -50,15 +50,29 @@ export class ResultSink {
   }
 }
 
-/** SIPp calls `service` at 127.0.0.1:`port` and plays `script` from the ACK on; asserts it ended well. */
-export async function placeSurveyCall(port: number, script: CallerScript, service = '700'): Promise<void> {
+export interface SurveyCallOptions {
+  service?: string;
+  /** `uac-survey-hangup.xml`: the caller hangs up `hangupAfterMs` after the ACK. */
+  hangupAfterMs?: number;
+}
+
+/**
+ * SIPp calls 127.0.0.1:`port` and plays `script` from the ACK on, until the survey hangs up (or
+ * the caller does, after `hangupAfterMs`); asserts SIPp's scenario passed.
+ */
+export async function placeSurveyCall(
+  port: number,
+  script: CallerScript,
+  o: SurveyCallOptions = {},
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vg-survey-'));
   try {
     writeCallerPcap(join(dir, 'caller.pcap'), script.events, script.totalMs);
     const r = await runSippSpeech({
-      scenario: 'uac-survey.xml',
+      scenario: o.hangupAfterMs === undefined ? 'uac-survey.xml' : 'uac-survey-hangup.xml',
       port,
-      service,
+      service: o.service ?? '700',
+      ...(o.hangupAfterMs === undefined ? {} : { pauseMs: o.hangupAfterMs }),
       cwd: dir,
       timeoutSeconds: Math.ceil(script.totalMs / 1000) + 20,
     });

@@ -21,7 +21,7 @@ import { startSurveyServer } from '../../examples/survey/server.js';
 import { loadSurvey, type SurveyResult } from '../../examples/survey/survey.js';
 import { until } from '../call/harness.js';
 import { speechGate, stopSpeechGates, type SpeechGate } from '../call/speech-harness.js';
-import { placeSurveyCall, ResultSink } from './survey-call.js';
+import { placeSurveyCall, ResultSink, type SurveyCallOptions } from './survey-call.js';
 import { dtmfScript, speechScript, type CallerScript } from './survey-timeline.js';
 
 const SURVEY = fileURLToPath(new URL('../../../examples/survey/survey.yaml', import.meta.url));
@@ -67,10 +67,10 @@ after(async () => {
 });
 
 /** SIPp calls the survey playing `script`; resolves with the result posted for the call. */
-async function callSurvey(script: CallerScript): Promise<SurveyResult> {
+async function callSurvey(script: CallerScript, o: SurveyCallOptions = {}): Promise<SurveyResult> {
   const before = sink.results.length;
   const cdrs = g.cdrs.length;
-  await placeSurveyCall(g.port, script);
+  await placeSurveyCall(g.port, script, o);
   await until(() => g.cdrs.length > cdrs && sink.results.length > before, 'the CDR and the result', 8000);
   return sink.results[sink.results.length - 1]!;
 }
@@ -131,6 +131,24 @@ describe('the survey, end to end', () => {
     assert.deepEqual(score, { value: 'neutral', digits: '3', attempts: 1, misses: [] });
     assert.equal(cdr.digits, '3');
     assert.equal(cdr.endCause.what, 'app-hangup');
+  });
+
+  it('a caller who hangs up mid-survey: the status hook ends the run, the partial result is posted', async () => {
+    const { events: all } = dtmfScript(def, '4');
+    const first = all[0]!;
+    const res = await callSurvey(
+      { events: [first], totalMs: first.atMs + 10_000 },
+      { hangupAfterMs: first.atMs + 3000 },
+    );
+    const cdr = g.cdrs.at(-1)!;
+    assert.equal(res.call_sid, cdr.callId);
+    assert.equal(cdr.endCause.by, 'caller');
+    assert.equal(res.completed, false);
+    assert.deepEqual(res.answers, { satisfied: 'satisfied', on_time: null, score: null });
+    assert.deepEqual(res.details, {
+      satisfied: { value: 'satisfied', digits: '1', attempts: 1, misses: [] },
+    });
+    assert.deepEqual(verbsOf(cdr.callId), ['say:done', 'gather:done', 'gather:killed']);
   });
 
   it('nothing is left behind: sessions, channels, RTP ports, timers', async () => {
