@@ -21,6 +21,7 @@ import { startSurveyServer } from '../../examples/survey/server.js';
 import { loadSurvey, type SurveyResult } from '../../examples/survey/survey.js';
 import { until } from '../call/harness.js';
 import { speechGate, stopSpeechGates, type SpeechGate } from '../call/speech-harness.js';
+import { runSippSpeech } from '../call/speech-sipp.js';
 import { placeSurveyCall, ResultSink, type SurveyCallOptions } from './survey-call.js';
 import { dtmfScript, speechScript, type CallerScript } from './survey-timeline.js';
 
@@ -131,6 +132,20 @@ describe('the survey, end to end', () => {
     assert.deepEqual(score, { value: 'neutral', digits: '3', attempts: 1, misses: [] });
     assert.equal(cdr.digits, '3');
     assert.equal(cdr.endCause.what, 'app-hangup');
+  });
+
+  it('the tutorial’s caller (sipp-scenarios/uac-survey-dtmf.xml: SIPp’s own RFC 4733 captures)', async () => {
+    const before = sink.results.length;
+    const r = await runSippSpeech({ scenario: 'uac-survey-dtmf.xml', port: g.port, service: '700' });
+    assert.equal(r.code, 0, `sipp exit ${r.code}\n${r.errors.slice(0, 3000)}`);
+    await until(() => sink.results.length > before, 'the result', 8000);
+    const res = sink.results.at(-1)!;
+    assert.equal(res.completed, true);
+    assert.deepEqual(res.answers, { satisfied: 'satisfied', on_time: 'late', score: 'promoter' });
+    assert.deepEqual(
+      Object.values(res.details).map((d) => `${d.digits}:${d.attempts}`),
+      ['1:1', '2:1', '5:1'],
+    );
   });
 
   it('a caller who hangs up mid-survey: the status hook ends the run, the partial result is posted', async () => {
