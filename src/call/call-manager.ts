@@ -8,7 +8,7 @@ import { systemClock, type Clock, type RtpSessionOptions } from '../rtp/index.js
 import { MediaStream, type FrameClock, type InbandDetect, type StreamRate } from '../media/index.js';
 import { SipStackError, type IncomingCall, type SipStack, type Uri } from '../sip/index.js';
 import { DEFAULT_TRUNK_MEDIA, type AppSpec, type RouteSpec, type TrunkMedia } from './call-types.js';
-import { Call, type CallEvent } from './call.js';
+import { Call } from './call.js';
 import type { Cdr } from './cdr.js';
 import { Dialer, type DialerOptions, type DialStart } from './dialer.js';
 import type { DialSpec, ManagerEvent } from './dial-types.js';
