@@ -127,7 +127,13 @@ export async function startSurveyServer(
       res.writeHead(404).end();
     })();
   });
-  await new Promise<void>((r) => server.listen(o.port, o.host, r));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. the port in use
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const a = server.address() as AddressInfo;
   return { server, url: `http://${a.address}:${a.port}/survey`, results };
 }

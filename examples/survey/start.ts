@@ -56,15 +56,22 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       'result-hook': { type: 'string' },
     },
   });
-  const d = surveyDeployment(values.config!, values.app!);
-  const survey = await startSurveyServer({
-    surveyFile: values.survey!,
-    host: d.host,
-    port: d.port,
-    secret: d.secret,
-    resultHook: values['result-hook'] ?? process.env.SURVEY_RESULT_HOOK,
-    print: true,
-  });
+  let survey: Awaited<ReturnType<typeof startSurveyServer>>;
+  try {
+    const d = surveyDeployment(values.config!, values.app!);
+    survey = await startSurveyServer({
+      surveyFile: values.survey!,
+      host: d.host,
+      port: d.port,
+      secret: d.secret,
+      resultHook: values['result-hook'] ?? process.env.SURVEY_RESULT_HOOK,
+      print: true,
+    });
+  } catch (err) {
+    // One line, no stack: a port in use, a missing file, an invalid survey.
+    process.stderr.write(`survey: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   process.stdout.write(`survey application listening: ${survey.url}\n`);
   // Its own process group: a Ctrl-C reaches this process only, which passes one SIGTERM on (a
   // second signal would make voicegate exit without draining).

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +104,24 @@ describe('the survey tutorial: config and one command', () => {
           // already gone
         }
       }
+    }
+  });
+
+  it('the survey port in use: one clear line, exit 2, voicegate not started', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = spawnSync(process.execPath, [START, '--config', configOn(CONFIG, dir, port)], {
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^survey: listen EADDRINUSE.*\n$/);
+      assert.doesNotMatch(r.stdout, /voicegate started/);
+    } finally {
+      blocker.close();
     }
   });
 });
