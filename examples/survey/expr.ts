@@ -3,7 +3,8 @@
  *   digits == "1" || speech in ["yes", "satisfied"]
  *   confidence >= 0.6 && speech contains "good"
  * Operators: || && ! == != < <= > >= in contains, parentheses; values: "strings", numbers,
- * true/false, [lists]; names: digits, speech, confidence, reason, attempt.
+ * true/false, [lists]; names: digits, speech (the top transcript), confidence, interpretation
+ * (the grammar's meaning, e.g. "true" for yes with builtin:grammar/boolean), reason, attempt.
  * Parsed once into a tree (never eval'd); bounded in length and depth.
  */
 

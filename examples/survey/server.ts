@@ -4,7 +4,8 @@
  * gather actionHook (`POST /survey/answer`) and the call-status hook (`POST /survey/status`).
  * Results are printed as JSON lines and posted to the survey's `resultHook`.
  *
- *   node dist/examples/survey/server.js --survey examples/survey/survey.yaml --port 3000 [--secret S]
+ *   node dist/examples/survey/server.js --survey examples/survey/survey.yaml --port 3000 \
+ *     [--secret S] [--result-hook URL]
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -21,6 +22,8 @@ export interface SurveyServerOptions {
   port: number;
   /** When set, requests must carry a valid voicegate signature. */
   secret?: string | undefined;
+  /** Where results are posted; replaces the survey file's `resultHook`. */
+  resultHook?: string | undefined;
   onResult?: (r: SurveyResult) => void;
   /** Print each result as a JSON line on stdout (the command line does). */
   print?: boolean;
@@ -51,9 +54,10 @@ export async function startSurveyServer(
     results.push(r);
     if (o.print) process.stdout.write(`${JSON.stringify({ result: r })}\n`);
     o.onResult?.(r);
-    if (!survey.def.resultHook) return;
+    const hook = o.resultHook ?? survey.def.resultHook;
+    if (!hook) return;
     try {
-      await fetch(survey.def.resultHook, {
+      await fetch(hook, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(r),
@@ -123,7 +127,13 @@ export async function startSurveyServer(
       res.writeHead(404).end();
     })();
   });
-  await new Promise<void>((r) => server.listen(o.port, o.host, r));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. the port in use
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const a = server.address() as AddressInfo;
   return { server, url: `http://${a.address}:${a.port}/survey`, results };
 }
@@ -135,6 +145,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '3000' },
       secret: { type: 'string' },
+      'result-hook': { type: 'string' },
     },
   });
   const s = await startSurveyServer({
@@ -142,6 +153,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     host: values.host!,
     port: Number(values.port),
     secret: values.secret ?? process.env.SURVEY_SECRET,
+    resultHook: values['result-hook'] ?? process.env.SURVEY_RESULT_HOOK,
     print: true,
   });
   process.stdout.write(`survey application listening: ${s.url}\n`);

@@ -34,15 +34,23 @@ export type SurveyDefinition = z.output<typeof surveySchema>;
 export interface GatherPayload {
   reason?: string;
   digits?: string;
-  speech?: { alternatives?: { transcript?: string; confidence?: number }[] };
+  speech?: {
+    alternatives?: { transcript?: string; confidence?: number; interpretation?: unknown }[];
+  };
 }
+
+/** Why an attempt gave no value: nothing heard (timeout) or heard but no rule matched. */
+export type Miss = 'no-input' | 'no-match';
 
 export interface RoundAnswer {
   value: string | null;
   digits?: string;
   speech?: string;
   confidence?: number;
+  /** Attempts made (1 when the first answer counted). */
   attempts: number;
+  /** The reason of each attempt that gave no value, in order. */
+  misses: Miss[];
 }
 
 export interface SurveyResult {
@@ -56,6 +64,9 @@ export interface SurveyResult {
 }
 
 export type Verb = Record<string, unknown>;
+
+/** Bounds the misses kept per round (retries are at most 5, attempts come from the hook URL). */
+const MAX_MISSES = 8;
 
 interface CompiledRound {
   def: SurveyDefinition['rounds'][number];
@@ -80,6 +91,7 @@ export function loadSurvey(raw: unknown): { def: SurveyDefinition; rounds: Compi
 
 export class SurveyRun {
   private readonly details: Record<string, RoundAnswer> = {};
+  private readonly misses: Record<string, Miss[]> = {};
   private finished = false;
 
   constructor(
@@ -103,23 +115,29 @@ export class SurveyRun {
   answer(index: number, attempt: number, payload: GatherPayload): { verbs: Verb[]; result?: SurveyResult } {
     const round = this.survey.rounds[index];
     if (!round || this.finished) return { verbs: [{ verb: 'hangup' }] };
-    const transcript = payload.speech?.alternatives?.[0]?.transcript?.trim();
-    const confidence = payload.speech?.alternatives?.[0]?.confidence;
-    const heard = Boolean(payload.digits) || Boolean(transcript);
+    const top = payload.speech?.alternatives?.[0];
+    const transcript = top?.transcript?.trim();
+    const confidence = top?.confidence;
+    // The recognizer's noMatch is speech heard outside the grammar: a no-match, not a no-input.
+    const heard = Boolean(payload.digits) || Boolean(transcript) || payload.reason === 'noMatch';
     const ctx: Context = {
       digits: payload.digits,
       speech: transcript,
       confidence,
+      interpretation: typeof top?.interpretation === 'string' ? top.interpretation : undefined,
       reason: payload.reason,
       attempt,
     };
     const value = heard ? (round.rules.find((r) => r.test(ctx))?.value ?? null) : null;
+    const misses = (this.misses[round.def.id] ??= []);
+    if (value === null && misses.length < MAX_MISSES) misses.push(heard ? 'no-match' : 'no-input');
     this.details[round.def.id] = {
       value,
       ...(payload.digits ? { digits: payload.digits } : {}),
       ...(transcript ? { speech: transcript } : {}),
       ...(confidence !== undefined ? { confidence } : {}),
       attempts: attempt,
+      misses: [...misses],
     };
     if (value === null && attempt <= round.def.retries) {
       return { verbs: [this.gather(index, attempt + 1, heard ? round.def.noMatch : round.def.noInput)] };

@@ -13,6 +13,7 @@ import {
   type AppSpec,
   type Call,
   type CallLogger,
+  type CallManagerOptions,
   type Cdr,
   type RouteSpec,
   type StepRecord,
@@ -62,6 +63,8 @@ export interface SpeechGateOptions {
   localBargeIn?: boolean;
   /** The calls' PCM rate (default 8000; 16000 makes CallSpeech resample to the session's 8 kHz). */
   rate?: 8000 | 16000;
+  /** The body of verbs applications (VerbsApps.appBody). */
+  appBody?: CallManagerOptions['appBody'];
 }
 
 /**
@@ -160,6 +163,7 @@ export class SpeechGate {
       logger: o.logger ?? quiet,
       onCdr: (c) => this.cdrs.push(c),
       speech: { provider: this.client },
+      ...(o.appBody ? { appBody: o.appBody } : {}),
     });
     // Test-only: remember every call (their executor records hold the step payloads).
     const calls = this.manager.calls;

@@ -20,8 +20,9 @@ export class DaemonProcess {
   readonly stderr: string[] = [];
   private waiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [CLI, ...args], {
+  /** `script`: another entry point that runs the daemon (e.g. an example's starter). */
+  constructor(args: string[], env: Record<string, string> = {}, script = CLI) {
+    this.child = spawn(process.execPath, [script, ...args], {
       // Ephemeral SIP ports so test files can run daemons side by side.
       env: {
         PATH: process.env.PATH ?? '',
