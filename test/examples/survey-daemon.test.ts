@@ -19,10 +19,11 @@ import { loadConfig } from '../../src/daemon/config/index.js';
 import { toRoutes, toVerbsApps } from '../../src/daemon/config/call-schema.js';
 import { surveyDeployment } from '../../examples/survey/start.js';
 import { CLI, DaemonProcess } from '../helpers/daemon-process.js';
-import { configOn, daemonEnv, freeTcpPort } from './survey-daemon-call.js';
+import { configOn, daemonEnv, freeTcpPort, surveyCallThroughDaemon } from './survey-daemon-call.js';
 
 const CONFIG = fileURLToPath(new URL('../../../examples/survey/voicegate.yaml', import.meta.url));
 const START = fileURLToPath(new URL('../../examples/survey/start.js', import.meta.url));
+const SURVEY = fileURLToPath(new URL('../../../examples/survey/survey.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vg-survey-daemon-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -124,4 +125,7 @@ describe('the survey tutorial: config and one command', () => {
       blocker.close();
     }
   });
+
+  it('the tutorial call through the daemon process: DTMF answers, result posted', () =>
+    surveyCallThroughDaemon(CONFIG, SURVEY, dir));
 });
