@@ -113,7 +113,7 @@ async function measureAll(engines: MrcpEngine[], utterance: Int16Array): Promise
       bargeCauses.push(b.cause);
     }
     // DTMF last: after RFC 4733 events from our client, the server's audio path is ~100 ms slower
-    // (see HANDOFF-speech-calls.md); calls do not send digits to the recognizer.
+    // (see docs/handoffs/speech-calls.md); calls do not send digits to the recognizer.
     for (let i = 0; i < RUNS; i++) {
       const d = await recognizeDigits(s, '4', '2');
       dtmf.push(d.ms);

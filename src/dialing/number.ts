@@ -1,6 +1,6 @@
 /**
  * Privacy-number parsing: an 11-digit virtual number X plus an extension E, in every way people
- * and order systems write them (see docs in HANDOFF-dialing.md and the spec):
+ * and order systems write them (see docs in docs/handoffs/dialing.md and the spec):
  * `X-E`, `X－E`, `X_E`, `X,E`, `X，E`, `X#E`, `X*E`, `X转E`, `X轉E`, `X分机E`, `X ext E`, `XxE`,
  * optional `+86` / `0086` / `86`, an optional trailing `#`, full-width characters, spaces, and the
  * structured form `{ number, extension }`. X is a mobile (`1` + 10 digits, 13x-19x) or a landline

@@ -1,7 +1,7 @@
 /**
  * Carrier (trunk) profiles, platform profiles and named plans: the YAML documents in the
  * profiles folder, one per file, told apart by `kind`. Schemas are the single source of keys,
- * defaults and documentation (HANDOFF-dialing.md lists them).
+ * defaults and documentation (docs/handoffs/dialing.md lists them).
  */
 import { z } from 'zod';
 import { PROMPT_LABELS } from './labels.js';

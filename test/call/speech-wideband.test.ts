@@ -3,7 +3,7 @@
  * 8 kHz (PCMU/PCMA): the caller's frames are resampled 16 → 8 kHz on their way to the recognizer,
  * the prompt 8 → 16 kHz on its way to the caller. SIPp says "yes" after the prompt; the built-in
  * PocketSphinx engine still hears it. ("no" is marginal for the engine even at 8 kHz, confidence
- * about 0.5, and turns to no-match after 8 → 16 → 8 kHz; see HANDOFF-speech-calls.md.)
+ * about 0.5, and turns to no-match after 8 → 16 → 8 kHz; see docs/handoffs/speech-calls.md.)
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
