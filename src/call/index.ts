@@ -44,6 +44,7 @@ export {
   keywordGrammar,
   type KeywordSet,
   type KeywordSpotterOptions,
+  type SpotterSpeech,
 } from './keyword-spotter.js';
 export { CallSpeech, type SpeechListener } from './speech/call-speech.js';
 export { GatherStep } from './speech/gather-step.js';

@@ -13,6 +13,9 @@ import type { Clock, TimerHandle } from '../rtp/index.js';
 import type { CallLogger } from './leg-context.js';
 import type { CallSpeech } from './speech/call-speech.js';
 
+/** What the spotter needs of the call's speech holder (CallSpeech). */
+export type SpotterSpeech = Pick<CallSpeech, 'open' | 'hear' | 'isClosed' | 'defaultLanguage'>;
+
 export interface KeywordSet {
   readonly label: PromptLabel;
   readonly phrases: readonly string[];
@@ -80,7 +83,7 @@ export class KeywordSpotter {
   requests = 0;
 
   constructor(
-    private readonly speech: CallSpeech,
+    private readonly speech: SpotterSpeech,
     private readonly sets: readonly KeywordSet[],
     private readonly o: KeywordSpotterOptions,
   ) {
@@ -100,6 +103,7 @@ export class KeywordSpotter {
   }
 
   private open(): void {
+    this.lastStart = this.o.clock.now();
     this.speech.open().then(
       (s) => {
         if (this.phase === 'stopped') return;
@@ -108,13 +112,13 @@ export class KeywordSpotter {
           this.speech.hear(true);
           this.hearing = true;
         }
-        this.next();
+        this.recognize(s);
       },
       (err: Error) => this.failed(`session: ${err.message}`),
     );
   }
 
-  /** The next RECOGNIZE, no sooner than minIntervalMs after the last one started. */
+  /** The next RECOGNIZE (or session open), no sooner than minIntervalMs after the last try. */
   private next(): void {
     if (this.phase === 'stopped') return;
     const wait = this.lastStart + (this.o.minIntervalMs ?? 500) - this.o.clock.now();
@@ -131,6 +135,10 @@ export class KeywordSpotter {
       this.phase = 'opening';
       return this.open();
     }
+    this.recognize(s);
+  }
+
+  private recognize(s: MrcpSpeechSession): void {
     this.phase = 'recognizing';
     this.lastStart = this.o.clock.now();
     this.requests++;
