@@ -242,6 +242,7 @@ export class CallDialControl implements DialControl {
         ...(k.minIntervalMs !== undefined ? { minIntervalMs: k.minIntervalMs } : {}),
         ...(k.noInputMs !== undefined ? { noInputMs: k.noInputMs } : {}),
         onKeyword: (label, phrase) => this.emit({ type: 'keyword', label, phrase, atMs: this.mediaMs }),
+        onUnavailable: (reason) => this.emit({ type: 'keyword-unavailable', reason }),
       },
     );
     this.spotter.start();

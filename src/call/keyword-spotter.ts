@@ -33,6 +33,8 @@ export interface KeywordSpotterOptions {
   readonly maxFailures?: number;
   /** A phrase of a label was heard. */
   readonly onKeyword: (label: PromptLabel, phrase: string) => void;
+  /** Spotting gave up (not called on stop()): the plan should fall back. */
+  readonly onUnavailable?: (reason: string) => void;
 }
 
 /** Completion causes after which the next RECOGNIZE would fail the same way. */
@@ -170,7 +172,7 @@ export class KeywordSpotter {
         cause: r.cause,
         reason: r.reason,
       });
-      return this.stop();
+      return this.giveUp(`${r.cause ?? `status ${r.status}`}${r.reason ? `: ${r.reason}` : ''}`);
     }
     this.o.logger?.debug('keyword recognize done', {
       callId: this.o.callId,
@@ -215,8 +217,14 @@ export class KeywordSpotter {
       why,
       failures: this.failures,
     });
-    if (give || this.speech.isClosed) return this.stop();
+    if (this.speech.isClosed) return this.stop();
+    if (give) return this.giveUp(why);
     this.next();
+  }
+
+  private giveUp(reason: string): void {
+    this.stop();
+    this.o.onUnavailable?.(reason);
   }
 
   /** Stops listening: the RECOGNIZE in flight is STOPped, no timer is left. Idempotent. */
