@@ -105,6 +105,7 @@ export class CallManager {
             originator: this,
             clock: this.clock,
             logger: this.log,
+            speech: opts.speech !== undefined,
             trunkNames: () => [...opts.stack.trunks.keys()],
             trunkDomain: (name) => opts.stack.trunks.get(name)?.domain,
             app: (name) => this.apps.get(name),

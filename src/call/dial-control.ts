@@ -28,6 +28,7 @@ import type { Clock } from '../rtp/index.js';
 import type { TrunkMedia } from './call-types.js';
 import type { Call, CallEvent } from './call.js';
 import type { CallLogger } from './leg-context.js';
+import { KeywordSpotter } from './keyword-spotter.js';
 import type { OriginateResult, OriginateSip, Originator } from './originate-types.js';
 import type { Q850Cause } from './q850.js';
 
@@ -97,6 +98,11 @@ export interface DialControlOptions {
   readonly onOriginated?: (r: OriginateResult) => void;
   /** Every event of the call (progress, answer, digits, end), besides what the runner gets. */
   readonly onCallEvent?: (ev: CallEvent) => void;
+  /**
+   * Keyword spotting through the call's MRCP session (set when the call manager has speech);
+   * absent: a plan's `keyword` mode is unsupported and falls back (or fails).
+   */
+  readonly keywords?: { readonly minIntervalMs?: number; readonly noInputMs?: number };
 }
 
 const noop = (): void => undefined;
@@ -115,6 +121,11 @@ export class CallDialControl implements DialControl {
   private flushing = false;
   private readonly prims: SignalPrimitives;
   private readonly refs: Map<string, FingerprintReference>;
+  private spotter: KeywordSpotter | undefined;
+  /** Early media or the answer came: the recognizer can hear something. */
+  private mediaFlows = false;
+  /** Media time: 20 ms per received frame since analysis attached (the analyser's time base). */
+  private mediaMs = 0;
 
   constructor(
     private readonly manager: Originator,
@@ -161,6 +172,7 @@ export class CallDialControl implements DialControl {
         if (!r.ok) return this.emit({ type: 'failed', reason: `${r.code}: ${r.message}` });
         this.call = r.call;
         if (this.pendingAnalysis) this.attachAnalysis(this.pendingAnalysis);
+        this.spotKeywords();
         if (this.hangupWanted) this.hangup(this.hangupWanted);
       })
       .catch((err: Error) => this.emit({ type: 'failed', reason: `originate threw: ${err.message}` }));
@@ -169,12 +181,19 @@ export class CallDialControl implements DialControl {
   private onCallEvent(ev: CallEvent): void {
     switch (ev.type) {
       case 'progress':
+        if (ev.earlyMedia) {
+          this.mediaFlows = true;
+          this.spotKeywords();
+        }
         return this.emit({ type: 'progress', sipCode: ev.status, earlyMedia: ev.earlyMedia });
       case 'answered':
         this.answered = true;
+        this.mediaFlows = true;
+        this.spotKeywords();
         return this.emit({ type: 'answered' });
       case 'ended': {
         this.ended = true;
+        this.stopSpotting();
         const e = ev.end;
         const reason = e.reason;
         if (!this.answered && e.by === 'remote' && e.sipCode !== undefined && e.sipCode >= 300) {
@@ -200,7 +219,45 @@ export class CallDialControl implements DialControl {
     let fingerprint = req.references.length > 0;
     for (const r of req.references) if (!this.reference(r.id, r.label, r.file)) fingerprint = false;
     if (this.call) this.attachAnalysis(req);
-    return { fingerprint, keyword: false, learn: req.learn };
+    this.spotKeywords();
+    return { fingerprint, keyword: this.wantsKeywords(req), learn: req.learn };
+  }
+
+  private wantsKeywords(req: AnalysisRequest | undefined): boolean {
+    return this.opts.keywords !== undefined && (req?.keywords ?? []).some((k) => k.phrases.length > 0);
+  }
+
+  /** Starts the recognizer loop once media flows, when the plan asked for keywords. */
+  private spotKeywords(): void {
+    const req = this.pendingAnalysis;
+    const call = this.call;
+    if (this.spotter || !this.mediaFlows || !call || this.ended || !this.wantsKeywords(req)) return;
+    const speech = call.speech();
+    if (!speech) return;
+    const k = this.opts.keywords ?? {};
+    this.spotter = new KeywordSpotter(
+      speech,
+      (req?.keywords ?? []).filter((x) => x.phrases.length > 0),
+      {
+        clock: this.clock,
+        callId: call.callId,
+        ...(this.opts.logger ? { logger: this.opts.logger } : {}),
+        ...(k.minIntervalMs !== undefined ? { minIntervalMs: k.minIntervalMs } : {}),
+        ...(k.noInputMs !== undefined ? { noInputMs: k.noInputMs } : {}),
+        onKeyword: (label, phrase) => this.emit({ type: 'keyword', label, phrase, atMs: this.mediaMs }),
+        onUnavailable: (reason) => this.emit({ type: 'keyword-unavailable', reason }),
+      },
+    );
+    this.spotter.start();
+  }
+
+  private stopSpotting(): void {
+    this.spotter?.stop();
+  }
+
+  /** The keyword spotter of this call, once started (tests read its state). */
+  get keywordSpotter(): KeywordSpotter | undefined {
+    return this.spotter;
   }
 
   private reference(id: string, label: string, file: string): FingerprintReference | undefined {
@@ -222,7 +279,12 @@ export class CallDialControl implements DialControl {
       if (ref) analyzer.addReference(ref);
     }
     this.analyzer = analyzer;
-    this.untap = leg.stream.addTap({ frame: (received) => analyzer.push(received) });
+    this.untap = leg.stream.addTap({
+      frame: (received) => {
+        this.mediaMs += 20;
+        analyzer.push(received);
+      },
+    });
   }
 
   dtmfCapabilities(): DtmfCapabilities {
@@ -260,6 +322,7 @@ export class CallDialControl implements DialControl {
   }
 
   stopAnalysis(): void {
+    this.stopSpotting();
     this.untap?.();
     this.untap = undefined;
     this.analyzer = undefined;

@@ -47,6 +47,8 @@ export interface DialerOptions {
   readonly keepEndedMs?: number;
   readonly learnHistoryMs?: number;
   readonly primitives?: SignalPrimitives;
+  /** Keyword spotting's pacing (least ms between RECOGNIZEs, no-input ms of each). */
+  readonly keywords?: { readonly minIntervalMs?: number; readonly noInputMs?: number };
   /** Each plan's result (metrics per platform and outcome). */
   readonly onResult?: (r: DialResult, dial: OutboundDial) => void;
   /** A dial reached its callee with an `external` action: the verbs API takes it. */
@@ -58,6 +60,8 @@ export interface DialerHost {
   readonly originator: Originator;
   readonly clock: Clock;
   readonly logger: CallLogger;
+  /** Calls have speech (an MRCP client): a plan's `keyword` prompt detection can run. */
+  readonly speech?: boolean;
   trunkNames(): string[];
   trunkDomain(name: string): string | undefined;
   app(name: string): AppSpec | undefined;
@@ -259,6 +263,7 @@ export class Dialer {
           ...(x.sip ? { sip: x.sip } : {}),
           onOriginated: hooks.onOriginated,
           onCallEvent: hooks.onCallEvent,
+          ...(this.host.speech ? { keywords: opts.keywords ?? {} } : {}),
         });
       },
       runApp: (call, app) => this.host.runApp(call, app),

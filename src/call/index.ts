@@ -39,6 +39,13 @@ export { StepExecutor, type StepRecord } from './steps/step-executor.js';
 export { createStep } from './steps/step-factory.js';
 export { expandDigits } from './steps/media-steps.js';
 export { CallDialControl, NATIVE_PRIMITIVES, type DialControlOptions } from './dial-control.js';
+export {
+  KeywordSpotter,
+  keywordGrammar,
+  type KeywordSet,
+  type KeywordSpotterOptions,
+  type SpotterSpeech,
+} from './keyword-spotter.js';
 export { CallSpeech, type SpeechListener } from './speech/call-speech.js';
 export { GatherStep } from './speech/gather-step.js';
 export { GATHER_EDGES, gatherCanGo, type GatherState } from './speech/gather-state.js';

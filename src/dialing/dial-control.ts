@@ -116,6 +116,11 @@ export type DialEvent =
   | { type: 'media'; event: MediaProgressEvent }
   /** The recognizer heard a phrase of a label. */
   | { type: 'keyword'; label: PromptLabel; phrase: string; atMs: number }
+  /**
+   * Keyword spotting stopped for good (no speech session, or the recognizer refused the phrases,
+   * e.g. Mandarin on the built-in English PocketSphinx): `keyword` steps fall back as if unsupported.
+   */
+  | { type: 'keyword-unavailable'; reason: string }
   | { type: 'digits-done'; id: number }
   | { type: 'digits-failed'; id: number; reason: string; sipCode?: number }
   /** The call could not go on (transport error, no route, media failure). */

@@ -165,6 +165,8 @@ export class PlanRunner {
       case 'keyword':
         this.onHit(this.mem.keyword(ev.label, ev.atMs));
         return;
+      case 'keyword-unavailable':
+        return this.keywordLost(ev.reason);
       default:
         break;
     }
@@ -187,6 +189,16 @@ export class PlanRunner {
     if (this.state === 'waitPromptEnd') this.prompt?.onMedia(ev);
     else if (this.state === 'onReprompt') this.repromptMedia(ev);
     else if (this.state === 'verifyConnect') this.verify?.onMedia(ev);
+  }
+
+  /** Keyword spotting ended for good: a keyword wait starts again on its fallback (vad or fail). */
+  private keywordLost(reason: string): void {
+    if (!this.support.keyword) return;
+    this.support = { ...this.support, keyword: false };
+    this.log('warn', 'dial keyword spotting unavailable', { reason });
+    if (this.state !== 'waitPromptEnd' || this.prompt?.mode !== 'keyword') return;
+    this.clearStepTimers();
+    this.enterPrompt(this.step<'waitPromptEnd'>());
   }
 
   /** A prompt detection (fingerprint or keyword), whatever the step. */

@@ -54,6 +54,8 @@ export class PromptWait {
   }
 
   onHit(h: PromptHit): void {
+    // A vad or fixed wait (a fallback) ignores detections a recognizer still delivered.
+    if (this.mode !== 'fingerprint' && this.mode !== 'keyword') return;
     if (h.label !== this.step.label || h.consumed || this.hit) return;
     if (h.source !== (this.mode === 'fingerprint' ? 'fingerprint' : 'keyword')) return;
     h.consumed = true;

@@ -13,6 +13,7 @@ import {
   CallManager,
   type AppSpec,
   type CallLogger,
+  type CallSpeechOptions,
   type Cdr,
   type DialerOptions,
   type ManagerEvent,
@@ -45,6 +46,8 @@ export interface DialGateOptions {
   pool?: PortPool;
   frameClock?: FrameClock;
   logger?: CallLogger;
+  /** Speech for the calls (an MRCP client): keyword prompt detection. */
+  speech?: CallSpeechOptions;
 }
 
 /** `VG_DEBUG=1` prints every log line of the dialing gates (to debug a scenario by hand). */
@@ -91,6 +94,7 @@ export class DialGate {
       recordingsDir: tmpdir(),
       logger: o.logger ?? debugLogger ?? quiet,
       onCdr: (c) => this.cdrs.push(c),
+      ...(o.speech ? { speech: o.speech } : {}),
       dialing: {
         profiles: o.profiles,
         ...(o.trunkProfile ? { trunkProfiles: { carrier: o.trunkProfile } } : {}),

@@ -14,9 +14,9 @@ import { writePcap, type UdpPacket } from '../helpers/pcap.js';
 export const RECORDINGS = fileURLToPath(new URL('../../../profiles/dialing/recordings/', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/dialing/', import.meta.url));
 
-type Part = { wav: string; maxMs?: number } | { silenceMs: number };
+export type Part = { wav: string; maxMs?: number } | { silenceMs: number };
 
-function pcm(parts: readonly Part[]): Int16Array {
+export function pcm(parts: readonly Part[]): Int16Array {
   const chunks: Int16Array[] = [];
   for (const p of parts) {
     if ('silenceMs' in p) {
@@ -38,7 +38,7 @@ function pcm(parts: readonly Part[]): Int16Array {
 }
 
 /** One RTP stream per file (its own SSRC): SIPp replays each file from its first packet. */
-function rtpPackets(samples: Int16Array, ssrc: number): UdpPacket[] {
+export function rtpPackets(samples: Int16Array, ssrc: number): UdpPacket[] {
   const packets: UdpPacket[] = [];
   for (let i = 0; i * 160 < samples.length; i++) {
     const frame = new Int16Array(160);

@@ -58,6 +58,8 @@ export interface PlatformScript {
   errorAfterWrong?: number;
   caps?: Partial<DtmfCapabilities>;
   support?: Partial<AnalysisSupport>;
+  /** Keyword spotting gives up this many ms after the INVITE (the recognizer refused the phrases). */
+  keywordLostAfterMs?: number;
   /** Methods whose sends fail (e.g. INFO answered 415). */
   failingMethods?: readonly string[];
 }
@@ -76,12 +78,13 @@ export class FakePlatform implements DialControl {
   private listener: (ev: DialEvent) => void = () => undefined;
   private t0 = 0;
   private digitBuffer = '';
+  private keywordLost = false;
   private wrong = 0;
   private promptsPlayed = 0;
   private ended = false;
   private answered = false;
-  readonly s: Required<Omit<PlatformScript, 'ext' | 'errorAfterWrong'>> &
-    Pick<PlatformScript, 'ext' | 'errorAfterWrong'>;
+  readonly s: Required<Omit<PlatformScript, 'ext' | 'errorAfterWrong' | 'keywordLostAfterMs'>> &
+    Pick<PlatformScript, 'ext' | 'errorAfterWrong' | 'keywordLostAfterMs'>;
   private entries = 0;
 
   constructor(script: PlatformScript = {}) {
@@ -126,6 +129,10 @@ export class FakePlatform implements DialControl {
     if (s.x === 'forbidden-403')
       return this.at(600, { type: 'rejected', sipCode: 403, reason: 'SIP;cause=403;text="Caller barred"' });
     if (s.x === 'never-answers') return;
+    if (s.keywordLostAfterMs !== undefined) {
+      this.at(s.keywordLostAfterMs, { type: 'keyword-unavailable', reason: 'grammar-compilation-failure' });
+      this.after(s.keywordLostAfterMs, () => (this.keywordLost = true));
+    }
     if (s.ringbackBeforeAnswer) {
       this.at(400, { type: 'progress', sipCode: 183, earlyMedia: true });
       this.media(600, { type: 'tone', tone: 'ringback', freqHz: 450, atMs: 0, onMs: 1000, offMs: 1600 });
@@ -205,8 +212,12 @@ export class FakePlatform implements DialControl {
       this.media(len + 20, { type: 'fingerprint-end', refId, label, atMs: start + len + 20 });
     }
     const kw = this.analysis?.keywords.find((k) => k.label === label);
-    if (kw && (s.support.keyword ?? true))
-      this.at(1200, { type: 'keyword', label, phrase: kw.phrases[0]!, atMs: this.mediaNow() + 1200 });
+    if (kw && (s.support.keyword ?? true)) {
+      const ev: DialEvent = { type: 'keyword', label, phrase: kw.phrases[0]!, atMs: this.mediaNow() + 1200 };
+      this.after(1200, () => {
+        if (!this.keywordLost) this.listener(ev);
+      });
+    }
     if (s.prompt === 'endless' && label === 'prompt') return;
     this.media(len, { type: 'voice-end', atMs: this.mediaNow() + len, voiceMs: len });
     this.media(len + 1000, {

@@ -102,6 +102,49 @@ describe('keyword prompt detection (an MRCP recognizer behind the call layer)', 
     assert.deepEqual([r.outcome, r.detail, r.attempts], ['invalid_extension', 'reprompted_invalid', 3]);
   });
 
+  const withFallback = (fallback: 'vad' | 'fail') =>
+    buildProfiles([
+      { file: 't.yaml', text: 'kind: trunk\nname: t\n' },
+      {
+        file: 'kw.yaml',
+        text: [
+          'kind: platform',
+          'name: kw',
+          'fallback: true',
+          'keywords:',
+          '  prompt: [请输入分机号]',
+          'plan:',
+          '  - waitFor: { event: answer }',
+          `  - waitPromptEnd: { mode: keyword, silenceMs: 600, maxWaitMs: 12000, fallback: ${fallback} }`,
+          '  - sendDigits: {}',
+          '  - verifyConnect: {}',
+          '',
+        ].join('\n'),
+      },
+    ]);
+
+  it('spotting gives up during the keyword wait: the step restarts on VAD and still reaches', () => {
+    // Answer at 2 s, prompt from 2.3 s; spotting gives up at 2.5 s, before any keyword.
+    const { r, p } = dial(
+      { to: '13800138000-1234', trunk: 't' },
+      { ext: '1234', keywordLostAfterMs: 2500 },
+      { profiles: withFallback('vad') },
+    );
+    assert.equal(r.outcome, 'reached_extension', JSON.stringify(r.steps));
+    assert.equal(stepResults(r)[1], 'waitPromptEnd:silence');
+    assert.ok(p.logs.some((l) => l.level === 'warn' && l.msg === 'dial keyword spotting unavailable'));
+    assert.ok(p.logs.some((l) => l.level === 'warn' && l.msg === 'dial prompt detection falls back to vad'));
+  });
+
+  it('spotting gives up during a keyword wait with fallback fail: failed keyword_unavailable', () => {
+    const { r } = dial(
+      { to: '13800138000-1234', trunk: 't' },
+      { ext: '1234', keywordLostAfterMs: 2500 },
+      { profiles: withFallback('fail') },
+    );
+    assert.deepEqual([r.outcome, r.detail], ['failed', 'keyword_unavailable']);
+  });
+
   it('no recognizer on this call and no fallback: failed keyword_unavailable', () => {
     const { r } = dial(
       { to: '13800138000-1234', trunk: 't' },
