@@ -37,6 +37,8 @@ export interface SippOptions {
   cwd?: string;
   mediaPort?: number;
   calls?: number;
+  /** Length of the scenario's `<pause/>` without its own `milliseconds` (SIPp's `-d`, ms). */
+  pauseMs?: number;
 }
 
 export async function runSipp(o: SippOptions): Promise<SippRun> {
@@ -56,6 +58,7 @@ export async function runSipp(o: SippOptions): Promise<SippRun> {
     String(mediaPort),
     '-m',
     String(o.calls ?? 1),
+    ...(o.pauseMs !== undefined ? ['-d', String(o.pauseMs)] : []),
     '-timeout',
     `${o.timeoutSeconds ?? 30}s`,
     '-timeout_error',

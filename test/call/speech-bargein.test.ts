@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AppSpec, GatherPayload, StepRecord } from '../../src/call/index.js';
 import { until } from './harness.js';
-import { packetDbfs, RangeCapture, rtpPackets, type RtpPacketInfo } from './speech-capture.js';
+import { Capture } from './capture.js';
+import { packetDbfs, portRangeFilter, rtpPackets, type RtpPacketInfo } from './speech-capture.js';
 import { speechGate, stopSpeechGates, type SpeechGate } from './speech-harness.js';
 import { runSippSpeech, utteranceDir } from './speech-sipp.js';
 
@@ -108,7 +109,7 @@ async function captured(
   cwd?: string,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), `vg-barge-${name}-`));
-  const cap = await RangeCapture.start(join(dir, 'barge.pcap'), base, base + 99, true);
+  const cap = await Capture.start(join(dir, 'barge.pcap'), base, portRangeFilter(base, base + 99, true));
   try {
     const n = g.cdrs.length;
     const r = await runSippSpeech({ scenario, port: g.port, service, pauseMs, ...(cwd ? { cwd } : {}) });

@@ -1,54 +1,16 @@
 /**
- * Captures for the speech tests: tshark on loopback for a range of source ports (the call legs'
- * RTP), and the captured G.711 audio decoded back to PCM with each packet's capture time.
+ * Captures for the speech tests: a tshark filter for a range of ports (the call legs' RTP, for
+ * Capture.start), and the captured G.711 audio decoded back to PCM with each packet's capture time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { alawDecode, ulawDecode } from '../../src/media/index.js';
 import { readPcap } from '../helpers/pcap.js';
 
-export class RangeCapture {
-  private constructor(
-    readonly file: string,
-    private readonly child: ChildProcess,
-  ) {}
-
-  /**
-   * Starts capturing UDP sent from ports `from`..`to` on lo (`both`: sent to them too); resolves
-   * once tshark captures.
-   */
-  static async start(file: string, from: number, to: number, both = false): Promise<RangeCapture> {
-    const filter = `udp ${both ? '' : 'src '}portrange ${from}-${to}`;
-    const child = spawn('tshark', ['-i', 'lo', '-f', filter, '-F', 'pcap', '-w', file], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`tshark did not start: ${err}`)), 15_000);
-      child.stderr!.on('data', (d: Buffer) => {
-        err += d.toString();
-        if (/Capturing on/.test(err)) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      child.on('exit', (code) => {
-        clearTimeout(t);
-        reject(new Error(`tshark exited ${code}: ${err}`));
-      });
-    });
-    return new RangeCapture(file, child);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGINT');
-    await exited;
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
-  }
+/**
+ * The capture filter of UDP sent from ports `from`..`to` (`both`: sent to them too), for
+ * Capture.start: the call legs' RTP ports.
+ */
+export function portRangeFilter(from: number, to: number, both = false): string {
+  return `udp ${both ? '' : 'src '}portrange ${from}-${to}`;
 }
 
 /** One captured RTP packet: ports, payload type, and the G.711 audio decoded (empty otherwise). */

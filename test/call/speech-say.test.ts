@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { espeakPcm, voicedShare } from '../mrcp/engines/builtin/speech-helpers.js';
 import { until } from './harness.js';
-import { packetDbfs, RangeCapture, rtpAudio, voiced } from './speech-capture.js';
+import { Capture } from './capture.js';
+import { packetDbfs, portRangeFilter, rtpAudio, voiced } from './speech-capture.js';
 import { speechGate, stopSpeechGates } from './speech-harness.js';
 import { runSipp } from './sipp.js';
 
@@ -37,7 +38,7 @@ describe('say, end to end with the built-in engine', () => {
       ],
     });
     const dir = mkdtempSync(join(tmpdir(), 'vg-say-'));
-    const cap = await RangeCapture.start(join(dir, 'say.pcap'), base, base + 99);
+    const cap = await Capture.start(join(dir, 'say.pcap'), base, portRangeFilter(base, base + 99));
     try {
       const r = await runSipp({ scenario: 'uac-wait-bye.xml', port: g.port, service: '100' });
       assert.equal(r.code, 0, r.errors.slice(0, 2000));

@@ -1,16 +1,15 @@
 /**
- * SIPp for the speech tests: the call harness's runner plus `-d` (the length of the scenarios'
+ * SIPp for the speech tests: the call harness's runner with `-d` (the length of the scenarios'
  * `<pause/>`: when the caller keys or speaks), and utterance pcaps made with espeak-ng: G.711 A-law
  * RTP at 20 ms, silence around the words, written where SIPp's play_pcap_audio finds them.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alawEncode } from '../../src/media/index.js';
 import { espeakPcm } from '../mrcp/engines/builtin/speech-helpers.js';
 import { writePcap } from '../helpers/pcap.js';
-import { freeUdpPort, SCENARIOS, type SippRun } from './sipp.js';
+import { runSipp, type SippRun } from './sipp.js';
 
 export interface SpeechSippOptions {
   scenario: string;
@@ -22,42 +21,9 @@ export interface SpeechSippOptions {
   timeoutSeconds?: number;
 }
 
-export async function runSippSpeech(o: SpeechSippOptions): Promise<SippRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'vg-sipp-speech-'));
-  const mediaPort = await freeUdpPort();
-  const args = [
-    `127.0.0.1:${o.port}`,
-    '-sf',
-    join(SCENARIOS, o.scenario),
-    '-s',
-    o.service ?? '100',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freeUdpPort()),
-    '-mp',
-    String(mediaPort),
-    '-m',
-    '1',
-    '-d',
-    String(o.pauseMs ?? 1000),
-    '-timeout',
-    `${o.timeoutSeconds ?? 30}s`,
-    '-timeout_error',
-    '-nostdin',
-    '-trace_err',
-    '-error_file',
-    join(dir, 'errors.log'),
-  ];
-  const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: o.cwd ?? dir });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => {
-    if (stderr.length < 20_000) stderr += d.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  const errFile = join(dir, 'errors.log');
-  const errors = existsSync(errFile) ? readFileSync(errFile, 'utf8').slice(0, 20_000) : '';
-  return { code, errors, stderr, mediaPort };
+/** The call harness's runner with the speech scenarios' defaults (called number 100, 1 s pause). */
+export function runSippSpeech(o: SpeechSippOptions): Promise<SippRun> {
+  return runSipp({ ...o, service: o.service ?? '100', pauseMs: o.pauseMs ?? 1000 });
 }
 
 /** PCM as A-law RTP packets at 20 ms (one SSRC, sequence and timestamp from 0), into a pcap. */

@@ -17,15 +17,8 @@ import {
   type RecognizerEngine,
   type RecognizerTask,
 } from '../engine-types.js';
-import { compileAbnfDtmf } from '../test/dtmf-abnf.js';
-import {
-  compileBuiltinDtmf,
-  compileSrgsXmlDtmf,
-  GrammarCompileError,
-  type DtmfMatcher,
-  type DtmfState,
-} from '../test/dtmf-grammar.js';
-import { SRGS_ABNF, SRGS_XML } from './grammar-kind.js';
+import { compileDtmfGrammar } from '../test/dtmf-compile.js';
+import type { DtmfMatcher, DtmfState } from '../test/dtmf-grammar.js';
 
 export interface DtmfRecognizerOptions {
   name?: string;
@@ -40,22 +33,7 @@ const RANK: Record<DtmfState, number> = { none: 0, partial: 1, complete: 2, fina
 export function compileDtmfGrammars(grammars: readonly GrammarSource[]): DtmfMatcher[] {
   const out: DtmfMatcher[] = [];
   for (const g of grammars) {
-    let m: DtmfMatcher | undefined;
-    try {
-      if (g.contentType === 'builtin') {
-        m = compileBuiltinDtmf(g.ref);
-        if (!m) throw new EngineError('grammar-load-failure', `unknown builtin grammar ${g.ref}`);
-      } else if (g.contentType === 'uri') throw new EngineError('uri-failure', `cannot fetch ${g.ref}`);
-      else if (g.contentType === SRGS_XML) m = compileSrgsXmlDtmf(g.ref, g.text ?? '');
-      else if (g.contentType === SRGS_ABNF) m = compileAbnfDtmf(g.ref, g.text ?? '');
-      else throw new EngineError('grammar-compilation-failure', `unsupported grammar type ${g.contentType}`);
-    } catch (err) {
-      // RangeError: the merged ABNF parser recurses per nesting level, so a hostile depth ends in
-      // a stack overflow; it is a compilation failure like any other bound.
-      if (err instanceof GrammarCompileError || err instanceof RangeError)
-        throw new EngineError('grammar-compilation-failure', `${g.ref}: ${err.message}`);
-      throw err;
-    }
+    const m = compileDtmfGrammar(g);
     if (!m) throw new EngineError('grammar-compilation-failure', `${g.ref}: not a DTMF grammar`);
     out.push(m);
   }

@@ -5,25 +5,18 @@
  * URIs are not fetched (`uri-failure`); unknown builtins fail with `grammar-load-failure`.
  */
 import { headerOr } from '../../codec/header-values.js';
-import {
-  EngineError,
-  type GrammarSource,
-  type InterpretJob,
-  type RecognitionListener,
-  type RecognitionOutcome,
-  type RecognizeJob,
-  type RecognizerEngine,
-  type RecognizerTask,
+import type {
+  GrammarSource,
+  InterpretJob,
+  RecognitionListener,
+  RecognitionOutcome,
+  RecognizeJob,
+  RecognizerEngine,
+  RecognizerTask,
 } from '../engine-types.js';
 import { EnergyVad } from '../../server/energy.js';
-import { compileAbnfDtmf } from './dtmf-abnf.js';
-import {
-  compileBuiltinDtmf,
-  compileSrgsXmlDtmf,
-  GrammarCompileError,
-  type DtmfMatcher,
-  type DtmfState,
-} from './dtmf-grammar.js';
+import { compileDtmfGrammar } from './dtmf-compile.js';
+import type { DtmfMatcher, DtmfState } from './dtmf-grammar.js';
 
 export interface TestRecognizerOptions {
   name?: string;
@@ -51,29 +44,11 @@ export function createTestRecognizer(opts: TestRecognizerOptions = {}): Recogniz
 
   function compile(grammars: readonly GrammarSource[]): Compiled {
     const out: Compiled = { dtmf: [], voice: [] };
+    const isVoice = (ref: string): boolean => voiceBuiltins.includes(ref.split('?')[0] as string);
     for (const g of grammars) {
-      try {
-        if (g.contentType === 'builtin') {
-          const m = compileBuiltinDtmf(g.ref);
-          if (m) out.dtmf.push(m);
-          else if (voiceBuiltins.includes(g.ref.split('?')[0] as string)) out.voice.push(g);
-          else throw new EngineError('grammar-load-failure', `unknown builtin grammar ${g.ref}`);
-        } else if (g.contentType === 'uri') throw new EngineError('uri-failure', `cannot fetch ${g.ref}`);
-        else if (g.contentType === 'application/srgs+xml') {
-          const m = compileSrgsXmlDtmf(g.ref, g.text ?? '');
-          if (m) out.dtmf.push(m);
-          else out.voice.push(g);
-        } else if (g.contentType === 'application/srgs') {
-          const m = compileAbnfDtmf(g.ref, g.text ?? '');
-          if (m) out.dtmf.push(m);
-          else out.voice.push(g);
-        } else
-          throw new EngineError('grammar-compilation-failure', `unsupported grammar type ${g.contentType}`);
-      } catch (err) {
-        if (err instanceof GrammarCompileError)
-          throw new EngineError('grammar-compilation-failure', `${g.ref}: ${err.message}`);
-        throw err;
-      }
+      const m = compileDtmfGrammar(g, isVoice);
+      if (m) out.dtmf.push(m);
+      else out.voice.push(g);
     }
     return out;
   }
