@@ -14,7 +14,6 @@ import {
   type HostCapabilities,
   type OutboundDial,
   stepSpeech,
-  validateVerbs,
   VerbsApps,
 } from '../call/index.js';
 import type { Config } from './config/index.js';
@@ -46,10 +45,8 @@ export function appSourceOf(spec: Readonly<Record<string, unknown>>): AppSource 
   if (typeof spec.webhook === 'string')
     return { webhook: spec.webhook, ...(spec.method === 'GET' ? { method: 'GET' as const } : {}) };
   if (typeof spec.websocket === 'string') return { websocket: spec.websocket };
-  if (Array.isArray(spec.verbs)) {
-    const r = validateVerbs(spec.verbs);
-    return r.ok ? { verbs: spec.verbs } : r.message;
-  }
+  // The runner checks the verbs themselves (the API already refused an invalid list).
+  if (Array.isArray(spec.verbs)) return { verbs: spec.verbs };
   return 'application needs webhook, websocket or verbs';
 }
 

@@ -15,6 +15,7 @@ import { keepaliveDefaults } from '../../src/daemon/call-service.js';
 import { createLogger } from '../../src/daemon/logger.js';
 import { createMetrics } from '../../src/daemon/metrics.js';
 import { buildDaemonParts } from '../../src/daemon/services.js';
+import { createSipStack } from '../../src/daemon/sip-service.js';
 import { loadProfiles } from '../../src/dialing/index.js';
 
 const SHIPPED = fileURLToPath(new URL('../../../profiles/dialing/', import.meta.url));
@@ -43,9 +44,11 @@ describe('carrier profile OPTIONS keepalive', () => {
       {},
     );
     const k = keepaliveDefaults(config, loadProfiles(dir));
-    assert.deepEqual(k.a, { intervalSeconds: 1, downAfter: 2 });
-    assert.ok(k.b, 'b has a profile value, but its own keepalive wins when the stack is built');
-    assert.equal(k.c, undefined);
+    assert.equal(k.c, undefined, 'no profile file: no keepalive from the defaults');
+    const stack = createSipStack(config, quiet, k);
+    assert.deepEqual(stack.trunks.get('a')?.config.keepalive, { intervalSeconds: 1, downAfter: 2 });
+    assert.equal(stack.trunks.get('b')?.config.keepalive?.intervalSeconds, 7, 'its own keepalive wins');
+    assert.equal(stack.trunks.get('c')?.config.keepalive, undefined);
   });
 
   it('the daemon pings the carrier with OPTIONS at the profile period', async () => {
